@@ -1,0 +1,328 @@
+#include "caseboard/store/vault.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "caseboard/crypto/aead.h"
+#include "caseboard/crypto/hash.h"
+#include "schema.h"
+#include "vault_impl.h"
+
+namespace caseboard::store {
+
+using crypto::SecureBytes;
+using internal::Db;
+using internal::Stmt;
+using internal::Transaction;
+
+namespace {
+
+constexpr char kDbFile[] = "vault.db";
+constexpr char kLockFile[] = "vault.lock";
+constexpr char kFormat[] = "caseboard-vault";
+constexpr size_t kVaultIdSize = 16;
+constexpr size_t kSaltSize = 32;
+
+std::string DbPath(const std::string& dir) { return (std::filesystem::path(dir) / kDbFile).string(); }
+std::string LockPath(const std::string& dir) { return (std::filesystem::path(dir) / kLockFile).string(); }
+
+Status ApplyPragmas(Db& db) {
+  // WAL for crash safety with concurrent readers; synchronous=FULL so a write
+  // reported committed survives power loss, not only a crash: field notes
+  // typed on a laptop that then dies must still be there. secure_delete zeroes
+  // freed pages; temp_store keeps sort spills and temp tables in memory.
+  return db.Exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA secure_delete=ON;"
+      "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON;");
+}
+
+Result<Bytes> ReadMeta(Db& db, const char* key) {
+  CB_ASSIGN_OR_RETURN(Stmt st, db.Prepare("SELECT value FROM meta WHERE key = ?1"));
+  st.Bind(1, std::string_view(key));
+  CB_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::Corruption(std::string("vault is missing its '") + key + "' entry");
+  ByteView v = st.Blob(0);
+  return Bytes(v.begin(), v.end());
+}
+
+Status WriteMeta(Db& db, const char* key, ByteView value) {
+  CB_ASSIGN_OR_RETURN(Stmt st, db.Prepare("INSERT OR REPLACE INTO meta(key, value) VALUES(?1, ?2)"));
+  return st.Bind(1, std::string_view(key)).Bind(2, value).Run();
+}
+
+struct KdfRecord {
+  crypto::ScryptParams params;
+  Bytes salt;
+};
+
+Bytes EncodeKdf(const KdfRecord& k) {
+  nlohmann::json j = {
+      {"alg", "scrypt"}, {"n", k.params.n}, {"r", k.params.r}, {"p", k.params.p}, {"salt", ToHex(k.salt)}};
+  std::string s = j.dump();
+  return Bytes(s.begin(), s.end());
+}
+
+Result<KdfRecord> DecodeKdf(ByteView bytes) {
+  auto j = nlohmann::json::parse(AsString(bytes), nullptr, /*allow_exceptions=*/false);
+  KdfRecord k;
+  if (!j.is_object() || j.value("alg", "") != "scrypt" || !j["n"].is_number_unsigned() ||
+      !j["r"].is_number_unsigned() || !j["p"].is_number_unsigned() || !j["salt"].is_string())
+    return Status::Corruption("the vault's key-derivation parameters are damaged");
+  k.params.n = j["n"].get<uint64_t>();
+  k.params.r = j["r"].get<uint32_t>();
+  k.params.p = j["p"].get<uint32_t>();
+  auto salt = FromHex(j["salt"].get<std::string>());
+  if (!salt || salt->size() < 16) return Status::Corruption("the vault's passphrase salt is damaged");
+  k.salt = std::move(*salt);
+  if (!k.params.Validate().ok())
+    return Status::Corruption("the vault's key-derivation parameters are out of range: " +
+                              k.params.Validate().message());
+  return k;
+}
+
+// The wrapped vault key is bound to the vault id and to the exact KDF record,
+// so parameters cannot be swapped for weaker ones without the wrap failing.
+Bytes VaultKeyAad(ByteView vault_id, ByteView kdf_record) {
+  Bytes aad;
+  AppendLengthPrefixed(aad, std::string_view("caseboard/vault-key/v1"));
+  AppendLengthPrefixed(aad, vault_id);
+  AppendLengthPrefixed(aad, kdf_record);
+  return aad;
+}
+
+Bytes DeviceKeysAad(ByteView vault_id) {
+  Bytes aad;
+  AppendLengthPrefixed(aad, std::string_view("caseboard/device-keys/v1"));
+  AppendLengthPrefixed(aad, vault_id);
+  return aad;
+}
+
+Result<Bytes> WrapVaultKey(const SecureBytes& vault_key, ByteView passphrase, const KdfRecord& kdf,
+                           ByteView vault_id, Bytes& kdf_encoded) {
+  kdf_encoded = EncodeKdf(kdf);
+  CB_ASSIGN_OR_RETURN(SecureBytes kek,
+                      crypto::Scrypt(passphrase, kdf.salt, kdf.params, crypto::kAeadKeySize));
+  return crypto::AeadSeal(kek, vault_key.view(), VaultKeyAad(vault_id, kdf_encoded));
+}
+
+Status CheckPassphrase(ByteView passphrase) {
+  if (passphrase.empty()) return Status::InvalidArgument("the passphrase is empty");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Vault::Impl::RequireUnlocked() const {
+  if (!vault_key) return Status::Locked("the vault is locked; unlock it with your passphrase first");
+  return Status::Ok();
+}
+
+Result<const SecureBytes*> Vault::Impl::Key(KeyPurpose purpose, std::string_view review) const {
+  CB_RETURN_IF_ERROR(RequireUnlocked());
+  auto slot = std::make_pair(static_cast<int>(purpose), std::string(review));
+  auto it = derived.find(slot);
+  if (it != derived.end()) return &it->second;
+  static const char* kInfo[] = {"caseboard/records/v1", "caseboard/attachment-chunks/v1",
+                                "caseboard/attachment-ids/v1"};
+  Bytes info;
+  AppendLengthPrefixed(info, std::string_view(kInfo[static_cast<int>(purpose)]));
+  AppendLengthPrefixed(info, review);
+  CB_ASSIGN_OR_RETURN(SecureBytes key, crypto::Hkdf(vault_key->view(), vault_id, info, crypto::kAeadKeySize));
+  return &derived.emplace(std::move(slot), std::move(key)).first->second;
+}
+
+void Vault::Impl::WipeKeys() {
+  vault_key.reset();  // SecureBytes destructors cleanse
+  signing.reset();
+  sealing.reset();
+  derived.clear();
+}
+
+Vault::Vault(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Vault::~Vault() { Lock(); }
+
+bool Vault::Exists(const std::string& dir) {
+  std::error_code ec;
+  return std::filesystem::exists(DbPath(dir), ec);
+}
+
+Result<std::unique_ptr<Vault>> Vault::Create(const std::string& dir, ByteView passphrase,
+                                             const CreateOptions& options) {
+  CB_RETURN_IF_ERROR(CheckPassphrase(passphrase));
+  CB_RETURN_IF_ERROR(options.kdf.Validate());
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create the vault folder " + dir + ": " + ec.message());
+  ::chmod(dir.c_str(), 0700);  // the folder itself is private to this user
+  if (Exists(dir)) return Status::AlreadyExists("there is already a vault in " + dir);
+
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  CB_ASSIGN_OR_RETURN(impl->lock, internal::FileLock::Acquire(LockPath(dir)));
+  auto db = Db::Open(DbPath(dir), /*create=*/true);
+  if (!db.ok()) return db.status();
+  impl->db = std::move(db).value();
+
+  // From here on a failure leaves a half-made file; remove it so that a retry
+  // of `init` is not told a vault already exists.
+  auto fail = [&](const Status& s) -> Status {
+    impl->db.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(DbPath(dir) + suffix, ec);
+    return s;
+  };
+  Status s = ApplyPragmas(*impl->db);
+  if (s.ok()) s = internal::Migrate(*impl->db);
+  if (!s.ok()) return fail(s);
+
+  impl->vault_id = crypto::RandomBytes(kVaultIdSize);
+  impl->kdf = options.kdf;
+  KdfRecord kdf{options.kdf, crypto::RandomBytes(kSaltSize)};
+  SecureBytes vault_key = SecureBytes::Random(crypto::kAeadKeySize);
+  Bytes kdf_encoded;
+  auto wrapped = WrapVaultKey(vault_key, passphrase, kdf, impl->vault_id, kdf_encoded);
+  if (!wrapped.ok()) return fail(wrapped.status());
+
+  auto signing = crypto::Ed25519Generate();
+  auto sealing = crypto::X25519Generate();
+  if (!signing.ok()) return fail(signing.status());
+  if (!sealing.ok()) return fail(sealing.status());
+  SecureBytes device_secret(64);
+  std::copy_n(signing->seed.data(), 32, device_secret.data());
+  std::copy_n(sealing->private_key.data(), 32, device_secret.data() + 32);
+  auto sealed_device = crypto::AeadSeal(vault_key, device_secret.view(), DeviceKeysAad(impl->vault_id));
+  if (!sealed_device.ok()) return fail(sealed_device.status());
+
+  {
+    auto txn = Transaction::Begin(*impl->db);
+    if (!txn.ok()) return fail(txn.status());
+    for (auto [key, value] : {std::pair<const char*, ByteView>{"format", AsBytes(kFormat)},
+                              {"vault_id", impl->vault_id},
+                              {"kdf", kdf_encoded},
+                              {"vault_key", *wrapped},
+                              {"device_keys", *sealed_device}}) {
+      s = WriteMeta(*impl->db, key, value);
+      if (!s.ok()) return fail(s);
+    }
+    s = (*txn)->Commit();
+    if (!s.ok()) return fail(s);
+  }
+
+  impl->vault_key = std::move(vault_key);
+  impl->signing = std::move(signing).value();
+  impl->sealing = std::move(sealing).value();
+  return std::unique_ptr<Vault>(new Vault(std::move(impl)));
+}
+
+Result<std::unique_ptr<Vault>> Vault::Open(const std::string& dir) {
+  if (!Exists(dir))
+    return Status::NotFound("there is no vault in " + dir + "; create one with 'caseboard-cli init'");
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  CB_ASSIGN_OR_RETURN(impl->lock, internal::FileLock::Acquire(LockPath(dir)));
+  CB_ASSIGN_OR_RETURN(impl->db, Db::Open(DbPath(dir), /*create=*/false));
+  Db& db = *impl->db;
+  CB_RETURN_IF_ERROR(ApplyPragmas(db));
+  CB_ASSIGN_OR_RETURN(int version, internal::ReadSchemaVersion(db));
+  if (version == 0) return Status::InvalidArgument(DbPath(dir) + " is not a Caseboard vault");
+  CB_RETURN_IF_ERROR(internal::Migrate(db));
+
+  {
+    CB_ASSIGN_OR_RETURN(Stmt st, db.Prepare("SELECT value FROM meta WHERE key = 'format'"));
+    CB_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row || AsString(st.Blob(0)) != kFormat)
+      return Status::InvalidArgument(DbPath(dir) + " is not a Caseboard vault");
+  }
+  CB_ASSIGN_OR_RETURN(impl->vault_id, ReadMeta(db, "vault_id"));
+  if (impl->vault_id.size() != kVaultIdSize) return Status::Corruption("the vault's id entry is damaged");
+  CB_ASSIGN_OR_RETURN(Bytes kdf_bytes, ReadMeta(db, "kdf"));
+  CB_ASSIGN_OR_RETURN(KdfRecord kdf, DecodeKdf(kdf_bytes));
+  impl->kdf = kdf.params;
+  // Chunks of uploads that never finished belong to no attachment.
+  CB_RETURN_IF_ERROR(
+      db.Exec("DELETE FROM attachment_chunks WHERE blob NOT IN (SELECT blob FROM attachments)"));
+  return std::unique_ptr<Vault>(new Vault(std::move(impl)));
+}
+
+Status Vault::Unlock(ByteView passphrase) {
+  if (impl_->vault_key) return Status::Ok();
+  Db& db = *impl_->db;
+  CB_ASSIGN_OR_RETURN(Bytes kdf_bytes, ReadMeta(db, "kdf"));
+  CB_ASSIGN_OR_RETURN(KdfRecord kdf, DecodeKdf(kdf_bytes));
+  CB_ASSIGN_OR_RETURN(Bytes wrapped, ReadMeta(db, "vault_key"));
+  CB_ASSIGN_OR_RETURN(SecureBytes kek,
+                      crypto::Scrypt(passphrase, kdf.salt, kdf.params, crypto::kAeadKeySize));
+  auto vault_key = crypto::AeadOpen(kek, wrapped, VaultKeyAad(impl_->vault_id, kdf_bytes));
+  if (!vault_key.ok() || vault_key->size() != crypto::kAeadKeySize)
+    return Status::AuthFailed("wrong passphrase");
+
+  CB_ASSIGN_OR_RETURN(Bytes sealed_device, ReadMeta(db, "device_keys"));
+  auto device_secret = crypto::AeadOpen(*vault_key, sealed_device, DeviceKeysAad(impl_->vault_id));
+  if (!device_secret.ok() || device_secret->size() != 64)
+    return Status::Corruption("the passphrase is right but the device keys entry is damaged");
+  CB_ASSIGN_OR_RETURN(auto signing, crypto::Ed25519FromSeed(device_secret->view().first(32)));
+  CB_ASSIGN_OR_RETURN(auto sealing, crypto::X25519FromPrivate(device_secret->view().subspan(32)));
+
+  impl_->kdf = kdf.params;
+  impl_->vault_key = std::move(vault_key).value();
+  impl_->signing = std::move(signing);
+  impl_->sealing = std::move(sealing);
+  return Status::Ok();
+}
+
+void Vault::Lock() {
+  if (impl_) impl_->WipeKeys();
+}
+
+bool Vault::is_unlocked() const { return impl_->vault_key.has_value(); }
+
+Status Vault::ChangePassphrase(ByteView old_passphrase, ByteView new_passphrase,
+                               std::optional<crypto::ScryptParams> new_params) {
+  CB_RETURN_IF_ERROR(CheckPassphrase(new_passphrase));
+  crypto::ScryptParams params = new_params.value_or(impl_->kdf);
+  CB_RETURN_IF_ERROR(params.Validate());
+  Db& db = *impl_->db;
+  // Always check the old passphrase, even when unlocked: someone at an
+  // unlocked, unattended laptop must not be able to take the vault over.
+  CB_ASSIGN_OR_RETURN(Bytes kdf_bytes, ReadMeta(db, "kdf"));
+  CB_ASSIGN_OR_RETURN(KdfRecord old_kdf, DecodeKdf(kdf_bytes));
+  CB_ASSIGN_OR_RETURN(Bytes wrapped, ReadMeta(db, "vault_key"));
+  CB_ASSIGN_OR_RETURN(SecureBytes old_kek,
+                      crypto::Scrypt(old_passphrase, old_kdf.salt, old_kdf.params, crypto::kAeadKeySize));
+  auto vault_key = crypto::AeadOpen(old_kek, wrapped, VaultKeyAad(impl_->vault_id, kdf_bytes));
+  if (!vault_key.ok()) return Status::AuthFailed("wrong passphrase");
+
+  KdfRecord kdf{params, crypto::RandomBytes(kSaltSize)};
+  Bytes kdf_encoded;
+  CB_ASSIGN_OR_RETURN(Bytes rewrapped,
+                      WrapVaultKey(*vault_key, new_passphrase, kdf, impl_->vault_id, kdf_encoded));
+  CB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  CB_RETURN_IF_ERROR(WriteMeta(db, "kdf", kdf_encoded));
+  CB_RETURN_IF_ERROR(WriteMeta(db, "vault_key", rewrapped));
+  CB_RETURN_IF_ERROR(txn->Commit());
+  impl_->kdf = params;
+  return Status::Ok();
+}
+
+const std::string& Vault::dir() const { return impl_->dir; }
+crypto::ScryptParams Vault::kdf_params() const { return impl_->kdf; }
+int Vault::schema_version() const { return internal::kSchemaVersion; }
+
+Result<DeviceIdentity> Vault::Identity() const {
+  CB_RETURN_IF_ERROR(impl_->RequireUnlocked());
+  return DeviceIdentity::FromKeys(impl_->signing->public_key, impl_->sealing->public_key);
+}
+
+Result<crypto::Ed25519Signature> Vault::SignAsDevice(ByteView message) const {
+  CB_RETURN_IF_ERROR(impl_->RequireUnlocked());
+  return crypto::Ed25519Sign(impl_->signing->seed, message);
+}
+
+Result<SecureBytes> Vault::OpenSealedToDevice(ByteView sealed, ByteView aad) const {
+  CB_RETURN_IF_ERROR(impl_->RequireUnlocked());
+  return crypto::OpenSealed(*impl_->sealing, sealed, aad);
+}
+
+}  // namespace caseboard::store

@@ -1,0 +1,146 @@
+// Vault commands: init, passwd, whoami, verify.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "caseboard/store/device_identity.h"
+#include "commands.h"
+
+namespace caseboard::cli {
+namespace {
+
+Result<crypto::ScryptParams> ScryptFromArgs(const Args& args, crypto::ScryptParams base) {
+  if (auto n = args.Get("--scrypt-n")) {
+    char* end = nullptr;
+    unsigned long long v = std::strtoull(n->c_str(), &end, 10);
+    if (n->empty() || *end != '\0')
+      return Status::InvalidArgument("--scrypt-n takes a number, such as 131072");
+    base.n = v;
+  }
+  CB_RETURN_IF_ERROR(base.Validate());
+  return base;
+}
+
+int Init(const Context& ctx, const std::vector<std::string>& argv) {
+  auto args = Args::Parse(argv, {"--scrypt-n"}, {});
+  if (!args.ok()) return UsageError("init", args.status().message());
+  if (!args->positional().empty()) return UsageError("init", "takes no arguments");
+  auto params = ScryptFromArgs(*args, crypto::ScryptParams::Default());
+  if (!params.ok()) return Fail(params.status());
+  auto dir = ctx.VaultDir();
+  if (!dir.ok()) return Fail(dir.status());
+  if (store::Vault::Exists(*dir)) return Fail(Status::AlreadyExists("there is already a vault in " + *dir));
+  auto pass = ctx.NewPassphrase(ctx.PassphraseFile(), "CASEBOARD_PASSPHRASE");
+  if (!pass.ok()) return Fail(pass.status());
+  auto vault = store::Vault::Create(*dir, pass->view(), {*params});
+  if (!vault.ok()) return Fail(vault.status());
+  auto id = (*vault)->Identity();
+  if (!id.ok()) return Fail(id.status());
+  std::cout << "Created a vault in " << *dir << "\n"
+            << "device  " << id->device_id << "\n";
+  return kExitOk;
+}
+
+int Passwd(const Context& ctx, const std::vector<std::string>& argv) {
+  auto args = Args::Parse(argv, {"--new-passphrase-file", "--scrypt-n"}, {});
+  if (!args.ok()) return UsageError("passwd", args.status().message());
+  if (!args->positional().empty()) return UsageError("passwd", "takes no arguments");
+  auto dir = ctx.VaultDir();
+  if (!dir.ok()) return Fail(dir.status());
+  auto vault = store::Vault::Open(*dir);
+  if (!vault.ok()) return Fail(vault.status());
+  auto params = ScryptFromArgs(*args, (*vault)->kdf_params());
+  if (!params.ok()) return Fail(params.status());
+  auto old_pass = ctx.Passphrase("Current passphrase: ");
+  if (!old_pass.ok()) return Fail(old_pass.status());
+  // Check the current passphrase before asking for a new one.
+  if (Status s = (*vault)->Unlock(old_pass->view()); !s.ok()) return Fail(s);
+  auto new_pass = ctx.NewPassphrase(args->Get("--new-passphrase-file"), "CASEBOARD_NEW_PASSPHRASE");
+  if (!new_pass.ok()) return Fail(new_pass.status());
+  Status s = (*vault)->ChangePassphrase(old_pass->view(), new_pass->view(), *params);
+  if (!s.ok()) return Fail(s);
+  std::cout << "Passphrase changed.\n";
+  return kExitOk;
+}
+
+int Whoami(const Context& ctx, const std::vector<std::string>& argv) {
+  auto args = Args::Parse(argv, {}, {"--json"});
+  if (!args.ok()) return UsageError("whoami", args.status().message());
+  if (!args->positional().empty()) return UsageError("whoami", "takes no arguments");
+  auto vault = ctx.OpenUnlocked();
+  if (!vault.ok()) return Fail(vault.status());
+  auto id = (*vault)->Identity();
+  if (!id.ok()) return Fail(id.status());
+  std::string signing_fp = store::Fingerprint(id->signing_key);
+  std::string sealing_fp = store::Fingerprint(id->sealing_key);
+  if (args->Has("--json")) {
+    nlohmann::json j = {{"device_id", id->device_id},
+                        {"identity", id->ToLine()},
+                        {"signing_key", ToHex(id->signing_key)},
+                        {"signing_fingerprint", signing_fp},
+                        {"sealing_key", ToHex(id->sealing_key)},
+                        {"sealing_fingerprint", sealing_fp}};
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << "device    " << id->device_id << "\n"
+              << "identity  " << id->ToLine() << "\n"
+              << "signing   ed25519  " << signing_fp << "\n"
+              << "sealing   x25519   " << sealing_fp << "\n";
+  }
+  return kExitOk;
+}
+
+int Verify(const Context& ctx, const std::vector<std::string>& argv) {
+  auto args = Args::Parse(argv, {}, {});
+  if (!args.ok()) return UsageError("verify", args.status().message());
+  if (!args->positional().empty()) return UsageError("verify", "takes no arguments");
+  auto vault = ctx.OpenUnlocked();
+  if (!vault.ok()) return Fail(vault.status());
+  auto report = (*vault)->Verify();
+  if (!report.ok()) return Fail(report.status());
+  for (const auto& p : report->problems) std::cout << "DAMAGED  " << p << "\n";
+  std::cout << (report->ok() ? "vault OK: " : "vault DAMAGED: ") << report->records << " records, "
+            << report->attachments << " attachments (" << report->attachment_bytes << " bytes) checked";
+  if (!report->ok()) std::cout << ", " << report->problems.size() << " problems";
+  std::cout << "\n";
+  return report->ok() ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+void AddVaultCommands(std::vector<Command>& out) {
+  out.push_back({"init", "create a new vault", R"(usage: caseboard-cli init [--scrypt-n N]
+
+Creates a new encrypted vault (the vault folder must not hold one already) and
+this device's identity keys. Asks for a passphrase twice, unless it comes from
+--passphrase-file or CASEBOARD_PASSPHRASE.
+
+  --scrypt-n N   scrypt cost (a power of two; default 131072, about half a
+                 second to unlock and 128 MiB of memory)
+)",
+                 Init});
+  out.push_back({"passwd", "change the vault's passphrase",
+                 R"(usage: caseboard-cli passwd [--new-passphrase-file F] [--scrypt-n N]
+
+Changes the passphrase. Only the vault key is rewrapped; no data is
+re-encrypted. The current passphrase comes from --passphrase-file,
+CASEBOARD_PASSPHRASE or a prompt; the new one from --new-passphrase-file,
+CASEBOARD_NEW_PASSPHRASE or a prompt (asked twice).
+
+  --scrypt-n N   new scrypt cost (default: keep the current one)
+)",
+                 Passwd});
+  out.push_back({"whoami", "print this device's id and public keys", R"(usage: caseboard-cli whoami [--json]
+
+Prints the device id, the identity line others need to add this device to a
+review, and fingerprints of its signing (Ed25519) and sealing (X25519) keys.
+)",
+                 Whoami});
+  out.push_back({"verify", "check that every record and attachment opens", R"(usage: caseboard-cli verify
+
+Runs SQLite's integrity check and decrypts every record and attachment,
+reporting each damaged one by name. Exits 1 if anything is damaged.
+)",
+                 Verify});
+}
+
+}  // namespace caseboard::cli
