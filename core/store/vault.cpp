@@ -219,6 +219,11 @@ Result<std::unique_ptr<Vault>> Vault::Create(const std::string& dir, ByteView pa
 Result<std::unique_ptr<Vault>> Vault::Open(const std::string& dir) {
   if (!Exists(dir))
     return Status::NotFound("there is no vault in " + dir + "; create one with 'caseboard-cli init'");
+  std::error_code ec;
+  if (std::filesystem::file_size(DbPath(dir), ec) == 0 && !ec)
+    return Status::Corruption(
+        "the vault file " + DbPath(dir) +
+        " is empty: it was truncated; restore it from a backup or re-sync it from the board");
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
   CB_ASSIGN_OR_RETURN(impl->lock, internal::FileLock::Acquire(LockPath(dir)));
