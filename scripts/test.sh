@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds Caseboard and runs the whole test suite twice: a normal build with
+# warnings as errors, then an AddressSanitizer + UndefinedBehaviorSanitizer
+# build. Installs its own dependencies first. This is what CI runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+
+jobs=$(nproc)
+build() {  # build DIR [cmake args...]
+  local dir=$1; shift
+  cmake -S . -B "$dir" -G Ninja -DCASEBOARD_WERROR=ON "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+}
+
+echo "== build (warnings as errors)"
+build build/ci -DCMAKE_BUILD_TYPE=RelWithDebInfo
+echo "== build (ASan + UBSan)"
+build build/asan -DCMAKE_BUILD_TYPE=Debug -DCASEBOARD_SANITIZE=ON
+
+echo "== tests (ASan + UBSan)"
+# The sanitizer run repeats every suite; the crash test's full 200 kills run in the normal build.
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  CASEBOARD_CRASH_ITERATIONS=50 ctest --test-dir build/asan --output-on-failure -j "$jobs"
+
+echo "== tests"
+ctest --test-dir build/ci --output-on-failure -j "$jobs"
