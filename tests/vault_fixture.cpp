@@ -27,7 +27,7 @@ Result<store::AttachmentInfo> PutAttachmentBytes(store::Vault& vault, const std:
   size_t pos = 0;
   return vault.PutAttachment(review, [&](std::span<uint8_t> buf) -> Result<size_t> {
     size_t n = std::min({buf.size(), piece, data.size() - pos});
-    std::memcpy(buf.data(), data.data() + pos, n);
+    if (n != 0) std::memcpy(buf.data(), data.data() + pos, n);
     pos += n;
     return n;
   });
