@@ -4,8 +4,8 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
-#include <cstdlib>
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -140,11 +140,13 @@ TEST_CASE("init, whoami, verify, passwd: the whole life of a vault from scripts"
   SUBCASE("passwd changes the passphrase; the old one stops working") {
     std::string new_file = dir.Sub("new");
     WriteFile(new_file, AsBytes("second passphrase here\n"));
-    Run pw = Cli({"--vault", vault, "--passphrase-file", pass_file, "passwd", "--new-passphrase-file", new_file});
+    Run pw =
+        Cli({"--vault", vault, "--passphrase-file", pass_file, "passwd", "--new-passphrase-file", new_file});
     REQUIRE_MESSAGE(pw.exit_code == 0, pw.err);
     CHECK(Cli({"--vault", vault, "--passphrase-file", pass_file, "whoami"}).exit_code == 1);
     CHECK(Cli({"--vault", vault, "--passphrase-file", new_file, "whoami"}).exit_code == 0);
-    Run short_pw = Cli({"--vault", vault, "--passphrase-file", new_file, "passwd"}, {"CASEBOARD_NEW_PASSPHRASE=short"});
+    Run short_pw =
+        Cli({"--vault", vault, "--passphrase-file", new_file, "passwd"}, {"CASEBOARD_NEW_PASSPHRASE=short"});
     CHECK(short_pw.exit_code == 1);
     CHECK(short_pw.err.find("too short") != std::string::npos);
     CHECK(Cli({"--vault", vault, "--passphrase-file", new_file, "whoami"}).exit_code == 0);

@@ -44,7 +44,8 @@ uint64_t HybridClock::AheadBy(const Hlc& t) const {
 
 Status HybridClock::Observe(const Hlc& remote) {
   if (!Plausible(remote))
-    return Status::InvalidArgument("timestamp " + remote.ToString() + " is " + std::to_string(AheadBy(remote) / 1000) +
+    return Status::InvalidArgument("timestamp " + remote.ToString() + " is " +
+                                   std::to_string(AheadBy(remote) / 1000) +
                                    " s ahead of this device's clock");
   uint64_t pt = physical_();
   Hlc next;

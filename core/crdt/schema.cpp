@@ -7,15 +7,24 @@ namespace caseboard::crdt {
 
 const char* FieldTypeName(FieldType t) {
   switch (t) {
-    case FieldType::kString: return "string";
-    case FieldType::kInteger: return "integer";
-    case FieldType::kBoolean: return "boolean";
-    case FieldType::kDate: return "date";
-    case FieldType::kEnum: return "enum";
-    case FieldType::kReference: return "reference";
-    case FieldType::kStringSet: return "set of strings";
-    case FieldType::kRefSet: return "set of references";
-    case FieldType::kText: return "text";
+    case FieldType::kString:
+      return "string";
+    case FieldType::kInteger:
+      return "integer";
+    case FieldType::kBoolean:
+      return "boolean";
+    case FieldType::kDate:
+      return "date";
+    case FieldType::kEnum:
+      return "enum";
+    case FieldType::kReference:
+      return "reference";
+    case FieldType::kStringSet:
+      return "set of strings";
+    case FieldType::kRefSet:
+      return "set of references";
+    case FieldType::kText:
+      return "text";
   }
   return "unknown";
 }
@@ -63,18 +72,21 @@ bool IsValidDate(const std::string& s) {
 }
 
 static bool LooksLikeId(const std::string& s) {
-  return !s.empty() && s.size() <= 64 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; });
+  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+  });
 }
 
 Status Schema::CheckValue(const std::string& type, const std::string& field, const nlohmann::json& v) const {
   const EntityType* t = Find(type);
   if (!t) return Status::InvalidArgument("unknown entity type '" + type + "'");
   auto it = t->fields.find(field);
-  if (it == t->fields.end()) return Status::InvalidArgument("type '" + type + "' has no field '" + field + "'");
+  if (it == t->fields.end())
+    return Status::InvalidArgument("type '" + type + "' has no field '" + field + "'");
   const FieldDef& f = it->second;
   auto bad = [&](const std::string& why) {
-    return Status::InvalidArgument("field '" + field + "' of '" + type + "' is a " + FieldTypeName(f.type) + ": " + why);
+    return Status::InvalidArgument("field '" + field + "' of '" + type + "' is a " + FieldTypeName(f.type) +
+                                   ": " + why);
   };
   if (v.is_null() && !IsSet(f.type)) return Status::Ok();  // clearing a field
   switch (f.type) {
@@ -122,14 +134,18 @@ Result<nlohmann::json> Schema::ParseValue(const std::string& type, const std::st
       char* end = nullptr;
       long long n = std::strtoll(text.c_str(), &end, 10);
       if (text.empty() || *end != '\0')
-        return Status::InvalidArgument("field '" + field + "' is an integer: '" + text + "' is not a whole number");
+        return Status::InvalidArgument("field '" + field + "' is an integer: '" + text +
+                                       "' is not a whole number");
       v = n;
       break;
     }
     case FieldType::kBoolean:
-      if (text == "true" || text == "yes") v = true;
-      else if (text == "false" || text == "no") v = false;
-      else return Status::InvalidArgument("field '" + field + "' is a boolean: use true or false");
+      if (text == "true" || text == "yes")
+        v = true;
+      else if (text == "false" || text == "no")
+        v = false;
+      else
+        return Status::InvalidArgument("field '" + field + "' is a boolean: use true or false");
       break;
     default:
       v = text;

@@ -9,7 +9,9 @@
 namespace caseboard::store::internal {
 
 Stmt& Stmt::Bind(int index, std::string_view text) {
-  sqlite3_bind_text(s_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  // An empty view may have a null data pointer, which SQLite would bind as NULL.
+  sqlite3_bind_text(s_, index, text.data() ? text.data() : "", static_cast<int>(text.size()),
+                    SQLITE_TRANSIENT);
   return *this;
 }
 

@@ -94,12 +94,13 @@ Result<SecureBytes> Vault::Get(const RecordKey& key) const {
 }
 
 Status Vault::Scan(std::string_view review, std::string_view kind,
-                   const std::function<bool(const std::string&, SecureBytes)>& visit) const {
+                   const std::function<bool(const std::string&, SecureBytes)>& visit,
+                   std::string_view from) const {
   CB_RETURN_IF_ERROR(impl_->RequireUnlocked());
-  CB_ASSIGN_OR_RETURN(
-      Stmt st,
-      impl_->db->Prepare("SELECT id, value FROM records WHERE review = ?1 AND kind = ?2 ORDER BY id"));
-  st.Bind(1, review).Bind(2, kind);
+  CB_ASSIGN_OR_RETURN(Stmt st,
+                      impl_->db->Prepare("SELECT id, value FROM records WHERE review = ?1 AND kind = ?2 "
+                                         "AND id >= ?3 ORDER BY id"));
+  st.Bind(1, review).Bind(2, kind).Bind(3, from);
   RecordKey key{std::string(review), std::string(kind), {}};
   for (;;) {
     CB_ASSIGN_OR_RETURN(bool row, st.Step());

@@ -15,8 +15,8 @@
 namespace caseboard::crdt {
 
 enum class FieldType {
-  kString,     // a short string
-  kInteger,    // a 64-bit signed integer
+  kString,   // a short string
+  kInteger,  // a 64-bit signed integer
   kBoolean,
   kDate,       // "YYYY-MM-DD", a real calendar date
   kEnum,       // one of FieldDef::values
@@ -30,7 +30,10 @@ const char* FieldTypeName(FieldType t);
 bool IsSet(FieldType t);
 
 struct FieldDef {
-  FieldType type = FieldType::kString;
+  FieldDef(FieldType t = FieldType::kString, std::vector<std::string> allowed = {},
+           std::string ref = {})  // NOLINT
+      : type(t), values(std::move(allowed)), ref_type(std::move(ref)) {}
+  FieldType type;
   std::vector<std::string> values;  // allowed values of an enum
   std::string ref_type;             // for references: the entity type referred to ("" = any)
 };
@@ -57,7 +60,8 @@ class Schema {
 
   // Parses command-line text ("2024-03-01", "42", "true") into the JSON value
   // a field of this type holds.
-  Result<nlohmann::json> ParseValue(const std::string& type, const std::string& field, const std::string& text) const;
+  Result<nlohmann::json> ParseValue(const std::string& type, const std::string& field,
+                                    const std::string& text) const;
 
  private:
   std::map<std::string, EntityType> types_;

@@ -129,9 +129,11 @@ class Vault {
   Result<crypto::SecureBytes> Get(const RecordKey& key) const;
   Status Delete(const RecordKey& key);
   Status Write(const WriteBatch& batch);
-  // Visits the records of (review, kind) in id order until `visit` returns false.
+  // Visits the records of (review, kind) in id order until `visit` returns
+  // false, starting at the first id >= `from`.
   Status Scan(std::string_view review, std::string_view kind,
-              const std::function<bool(const std::string& id, crypto::SecureBytes value)>& visit) const;
+              const std::function<bool(const std::string& id, crypto::SecureBytes value)>& visit,
+              std::string_view from = {}) const;
   // The distinct review ids that have records or attachments.
   Result<std::vector<std::string>> ListReviews() const;
 

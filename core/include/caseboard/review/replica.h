@@ -1,0 +1,202 @@
+// A Replica: one device's copy of one review, stored in its vault.
+//
+// Every edit, local or received, passes through the same pipeline:
+//   parse -> dependencies present? -> timestamp plausible? -> author a member
+//   (in the change's causal past) with write right for its compartment? ->
+//   signature -> author's sequence unbroken -> decrypt -> schema -> apply.
+// A change that fails a check is quarantined with the reason and never
+// applied. One whose dependencies have not arrived waits; one whose author's
+// clock is too far ahead is held until its time is plausible; one in a
+// compartment this device has no key for is accepted but stays unreadable.
+// Duplicates are no-ops. Because membership is judged in each change's causal
+// past and every merge rule commutes, replicas that receive the same changes
+// in any order end with byte-identical Canonical() state.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "caseboard/clock/hlc.h"
+#include "caseboard/crdt/change.h"
+#include "caseboard/crdt/document.h"
+#include "caseboard/crdt/membership.h"
+#include "caseboard/crdt/schema.h"
+#include "caseboard/status.h"
+#include "caseboard/store/vault.h"
+
+namespace caseboard::review {
+
+struct ReplicaOptions {
+  crdt::Schema schema = crdt::Schema::Base();
+  clock::HybridClock::PhysicalClock now = clock::HybridClock::SystemNowMs;
+  uint64_t max_drift_ms = clock::HybridClock::kDefaultMaxDriftMs;
+  size_t snapshot_every = 1000;  // changes between encrypted snapshots
+};
+
+enum class Outcome { kApplied, kDuplicate, kPending, kHeld, kUnreadable, kQuarantined };
+const char* OutcomeName(Outcome o);
+
+struct ReceiveResult {
+  Outcome outcome = Outcome::kApplied;
+  std::string hash;    // hex
+  std::string reason;  // for pending, held, quarantined
+};
+
+// A change that is not (yet) applied, and why.
+struct Problem {
+  std::string hash;
+  std::string author;
+  uint64_t seq = 0;
+  std::string state;  // "quarantined", "waiting", "held"
+  std::string reason;
+};
+
+struct HistoryEntry {
+  clock::Hlc hlc;
+  std::string author;
+  std::string change;  // hash hex
+  std::string op;      // create, set, add, remove, delete, restore, or a membership op
+  std::string entity;
+  std::string field;
+  nlohmann::json value;
+};
+
+class Replica {
+ public:
+  // Creates a review with `title`; this device becomes its owner.
+  static Result<std::unique_ptr<Replica>> Create(store::Vault& vault, const std::string& title,
+                                                 ReplicaOptions options = {});
+  // Opens a review in the vault: its snapshot, then the changes after it.
+  static Result<std::unique_ptr<Replica>> Open(store::Vault& vault, const std::string& review_id,
+                                               ReplicaOptions options = {});
+  // Opens a review, or an empty replica for one this vault has not seen yet
+  // (its changes arrive by import or sync).
+  static Result<std::unique_ptr<Replica>> OpenOrJoin(store::Vault& vault, const std::string& review_id,
+                                                     ReplicaOptions options = {});
+  // The review ids with data in this vault.
+  static Result<std::vector<std::string>> List(const store::Vault& vault);
+
+  ~Replica();
+
+  const std::string& id() const { return review_id_; }
+  const std::string& device() const { return device_id_; }
+
+  // ---- Local edits: each call is one signed change. ----
+  Result<std::string> AddEntity(const std::string& type, const std::map<std::string, nlohmann::json>& fields,
+                                std::optional<std::string> compartment = std::nullopt);
+  Status SetFields(const std::string& entity, const std::map<std::string, nlohmann::json>& fields);
+  Status AddToSet(const std::string& entity, const std::string& field, const std::string& element);
+  Status RemoveFromSet(const std::string& entity, const std::string& field, const std::string& element);
+  Status DeleteEntity(const std::string& entity);
+  Status RestoreEntity(const std::string& entity);
+  // Any ops in one change (for core/domain commands that touch several entities).
+  Result<crdt::Hash> Commit(const std::string& compartment, std::vector<crdt::Op> ops);
+
+  // ---- Membership (owners only). ----
+  Status AddMember(const store::DeviceIdentity& who, crdt::Role role,
+                   const std::set<std::string>& compartments);
+  // Removes a device and starts a new key epoch that it never receives.
+  Status RemoveMember(const std::string& device_id);
+
+  // ---- Receiving. ----
+  Result<ReceiveResult> Receive(ByteView sealed);
+  Result<std::vector<ReceiveResult>> ReceiveAll(const std::vector<Bytes>& sealed);
+
+  // ---- Reading. ----
+  const crdt::Document& document() const { return doc_; }
+  const crdt::Membership& membership() const { return membership_; }
+  const crdt::Schema& schema() const { return options_.schema; }
+  std::string title() const;
+  // {"review":ID,"members":{...},"entities":{...}}: byte-identical across
+  // replicas that have applied the same changes.
+  nlohmann::json Canonical() const;
+  std::string CanonicalString() const;
+  std::string StateHashHex() const;  // SHA-256 of CanonicalString()
+  std::vector<Problem> Problems() const;
+  // Every stored change in the order this device received it (for export).
+  Status ForEachChange(const std::function<Status(const crdt::Change&)>& visit) const;
+  // The audit trail, in timestamp order; `entity` filters to one entity.
+  Result<std::vector<HistoryEntry>> History(const std::optional<std::string>& entity = std::nullopt) const;
+  size_t change_count() const { return nodes_.size(); }
+  bool has_key(const std::string& compartment) const;
+
+  // Writes an encrypted snapshot now (also done every snapshot_every changes).
+  Status Snapshot();
+
+ private:
+  struct Node {
+    clock::Hlc hlc;
+    uint32_t mset = 0;  // index into msets_: membership changes in its causal past (and itself)
+  };
+  struct MembershipChange {
+    clock::Hlc hlc;
+    std::string author;
+    std::vector<crdt::Op> ops;
+  };
+
+  Replica(store::Vault& vault, std::string review_id, ReplicaOptions options);
+
+  Status Load();
+  Status LoadKeys();
+  Result<ReceiveResult> Process(crdt::Change change, bool log_it);
+  Result<ReceiveResult> Evaluate(const crdt::Change& change);
+  void ApplyVerified(const crdt::Change& change, const std::vector<crdt::Op>* ops, uint32_t mset);
+  Status ApplyKeyEnvelopes(const std::vector<crdt::Op>& ops);
+  void ReleaseWaiters(const crdt::Hash& applied);
+  void RetryUnreadable();
+  void RetryHeld();
+
+  uint32_t InternMset(std::vector<crdt::Hash> set);
+  const crdt::Membership& MembershipAt(uint32_t mset);
+  void RefoldMembership();
+
+  Result<crdt::Hash> CommitLocal(const std::string& compartment, std::vector<crdt::Op> ops);
+  const crypto::SecureBytes* Key(const std::string& compartment, uint32_t epoch) const;
+  std::optional<uint32_t> LatestEpoch(const std::string& compartment) const;
+  Status StoreKey(const std::string& compartment, uint32_t epoch, crypto::SecureBytes key);
+  Bytes EnvelopeAad(const std::string& compartment, uint32_t epoch, const std::string& device) const;
+  Result<crdt::Op> SealKeyFor(const store::DeviceIdentity& who, const std::string& compartment,
+                              uint32_t epoch) const;
+  Result<std::string> EntityScopeCheck(const std::string& entity) const;
+
+  void LogChange(const crdt::Change& change);
+  void Quarantine(const crdt::Change& change, const std::string& reason);
+  Status Flush();
+
+  store::Vault& vault_;
+  std::string review_id_;
+  std::string device_id_;
+  ReplicaOptions options_;
+  clock::HybridClock clock_;
+
+  crdt::Document doc_;
+  crdt::Membership membership_;  // all applied membership changes, folded in timestamp order
+  std::map<crdt::Hash, MembershipChange> mchanges_;
+  std::map<crdt::Hash, Node> nodes_;  // applied or unreadable changes
+  std::set<crdt::Hash> heads_;
+  std::map<std::string, uint64_t> author_seq_;
+  uint64_t my_seq_ = 0;
+
+  std::vector<std::vector<crdt::Hash>> msets_;
+  std::map<std::vector<crdt::Hash>, uint32_t> mset_index_;
+  std::map<uint32_t, crdt::Membership> mset_cache_;
+
+  std::map<crdt::Hash, crdt::Change> pending_;  // waiting for dependencies
+  std::multimap<crdt::Hash, crdt::Hash> waiting_on_;
+  std::map<crdt::Hash, crdt::Change> held_;        // author's clock too far ahead
+  std::map<crdt::Hash, crdt::Change> unreadable_;  // no key for its compartment and epoch
+  std::map<crdt::Hash, Problem> quarantine_;
+
+  std::map<std::pair<std::string, uint32_t>, crypto::SecureBytes> keys_;
+
+  uint64_t next_log_ = 0;
+  uint64_t snapshot_log_ = 0;  // log entries below this are in the snapshot
+  size_t since_snapshot_ = 0;
+  store::WriteBatch batch_;
+};
+
+}  // namespace caseboard::review

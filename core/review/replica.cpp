@@ -1,0 +1,359 @@
+// The receive pipeline: every change, local or remote, is judged here.
+#include "caseboard/review/replica.h"
+
+#include <algorithm>
+
+#include "caseboard/crypto/aead.h"
+#include "caseboard/crypto/hash.h"
+
+namespace caseboard::review {
+
+using crdt::Change;
+using crdt::Hash;
+using nlohmann::json;
+
+const char* OutcomeName(Outcome o) {
+  switch (o) {
+    case Outcome::kApplied:
+      return "applied";
+    case Outcome::kDuplicate:
+      return "duplicate";
+    case Outcome::kPending:
+      return "waiting";
+    case Outcome::kHeld:
+      return "held";
+    case Outcome::kUnreadable:
+      return "unreadable";
+    case Outcome::kQuarantined:
+      return "quarantined";
+  }
+  return "unknown";
+}
+
+namespace {
+
+ReceiveResult Quarantined(const Change& c, std::string reason) {
+  return {Outcome::kQuarantined, c.HashHex(), std::move(reason)};
+}
+
+}  // namespace
+
+uint32_t Replica::InternMset(std::vector<Hash> set) {
+  std::sort(set.begin(), set.end());
+  set.erase(std::unique(set.begin(), set.end()), set.end());
+  auto it = mset_index_.find(set);
+  if (it != mset_index_.end()) return it->second;
+  uint32_t index = static_cast<uint32_t>(msets_.size());
+  msets_.push_back(set);
+  mset_index_.emplace(std::move(set), index);
+  return index;
+}
+
+// Membership changes fold in (timestamp, author, hash) order: a total order
+// that every replica computes alike, and that respects causality because a
+// change's timestamp is always after those of the changes it depends on.
+const crdt::Membership& Replica::MembershipAt(uint32_t mset) {
+  auto cached = mset_cache_.find(mset);
+  if (cached != mset_cache_.end()) return cached->second;
+  std::vector<std::pair<std::tuple<clock::Hlc, std::string, Hash>, const MembershipChange*>> order;
+  for (const Hash& h : msets_[mset]) {
+    const MembershipChange& mc = mchanges_.at(h);
+    order.push_back({{mc.hlc, mc.author, h}, &mc});
+  }
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  crdt::Membership m;
+  for (const auto& [key, mc] : order)
+    for (const auto& op : mc->ops) m.Apply(op);
+  return mset_cache_.emplace(mset, std::move(m)).first->second;
+}
+
+void Replica::RefoldMembership() {
+  std::vector<Hash> all;
+  for (const auto& [h, mc] : mchanges_) all.push_back(h);
+  membership_ = MembershipAt(InternMset(std::move(all)));
+}
+
+Result<ReceiveResult> Replica::Evaluate(const Change& change) {
+  const crdt::ChangeHeader& h = change.header;
+
+  // 1. Everything it builds on must be here first.
+  size_t missing = 0;
+  std::vector<Hash> mset;
+  for (const Hash& d : h.deps) {
+    auto it = nodes_.find(d);
+    if (it == nodes_.end()) {
+      ++missing;
+      continue;
+    }
+    if (!(it->second.hlc < h.hlc))
+      return Quarantined(change, "its timestamp is not after the changes it builds on");
+    const auto& s = msets_[it->second.mset];
+    mset.insert(mset.end(), s.begin(), s.end());
+  }
+  if (missing)
+    return ReceiveResult{Outcome::kPending, change.HashHex(),
+                         "waiting for " + std::to_string(missing) + " earlier change(s) it builds on"};
+
+  // 2. A clock far ahead is held, not allowed to win every later conflict.
+  if (!clock_.Plausible(h.hlc))
+    return ReceiveResult{Outcome::kHeld, change.HashHex(),
+                         "its author's clock is " + std::to_string(clock_.AheadBy(h.hlc) / 60000) +
+                             " min ahead of this device's; held until that time"};
+
+  // 3. Authorship, judged against the membership in the change's causal past.
+  std::vector<crdt::Op> ops;
+  bool membership_change = h.compartment == crdt::kMembership;
+  if (h.deps.empty()) {
+    if (h.seq != 1 || !membership_change)
+      return Quarantined(change, "a change with no history must be a review's genesis");
+    auto decoded = crdt::OpenChangeOps(change, nullptr);
+    if (!decoded.ok() || decoded->empty() || !crdt::CheckMembershipOp(decoded->front()).ok() ||
+        decoded->front()["o"] != "genesis")
+      return Quarantined(change, "a change with no history must start with a valid genesis");
+    const crdt::Op& g = decoded->front();
+    auto creator = store::DeviceIdentity::Parse(g["creator"].get<std::string>());
+    if (crdt::ReviewIdFor(creator->signing_key, g["nonce"].get<std::string>()) != h.review ||
+        g["review"] != h.review)
+      return Quarantined(change, "genesis does not match the review id: not this review's creator");
+    if (creator->device_id != h.author)
+      return Quarantined(change, "genesis author is not the creator it names");
+    if (!crdt::VerifyChangeSignature(change, creator->signing_key).ok())
+      return Quarantined(change, "signature does not verify (forged or altered)");
+    ops = std::move(decoded).value();
+  } else {
+    uint32_t past = InternMset(mset);
+    const crdt::Membership& m = MembershipAt(past);
+    const crdt::Member* author = m.Find(h.author);
+    if (!author) return Quarantined(change, "author device " + h.author + " is not a member of this review");
+    if (!crdt::VerifyChangeSignature(change, author->identity.signing_key).ok())
+      return Quarantined(change, "signature does not verify (forged or altered)");
+    if (membership_change) {
+      if (!m.IsOwner(h.author))
+        return Quarantined(change, "only an owner may change the review's membership");
+    } else if (!crdt::IsCompartment(h.compartment)) {
+      return Quarantined(change, "unknown compartment '" + h.compartment + "'");
+    } else if (!m.CanWrite(h.author, h.compartment)) {
+      return Quarantined(
+          change, "author device " + h.author + " may not write the " + h.compartment + " compartment");
+    }
+  }
+
+  // 4. Each device's changes form one unbroken sequence.
+  uint64_t last = 0;
+  if (auto it = author_seq_.find(h.author); it != author_seq_.end()) last = it->second;
+  if (h.seq <= last)
+    return Quarantined(change, "its author signed two different changes numbered " + std::to_string(h.seq));
+  if (h.seq != last + 1)
+    return Quarantined(change, "its author's change " + std::to_string(h.seq - 1) +
+                                   " is missing from the history it builds on (truncated or reordered)");
+
+  // 5. Open and check the ops.
+  if (membership_change && ops.empty()) {
+    auto decoded = crdt::OpenChangeOps(change, nullptr);
+    if (!decoded.ok()) return Quarantined(change, "membership ops are malformed");
+    ops = std::move(decoded).value();
+  }
+  if (membership_change) {
+    for (size_t i = 0; i < ops.size(); ++i) {
+      Status s = crdt::CheckMembershipOp(ops[i]);
+      if (!s.ok()) return Quarantined(change, "op " + std::to_string(i) + ": " + s.message());
+      if (ops[i]["o"] == "genesis" && (i != 0 || !h.deps.empty()))
+        return Quarantined(change, "a genesis op may only open a review");
+    }
+    ApplyVerified(change, &ops, InternMset(mset));
+    return ReceiveResult{Outcome::kApplied, change.HashHex(), ""};
+  }
+  const crypto::SecureBytes* key = Key(h.compartment, h.epoch);
+  if (!key) {
+    ApplyVerified(change, nullptr, InternMset(mset));
+    unreadable_.emplace(change.hash, change);
+    return ReceiveResult{Outcome::kUnreadable, change.HashHex(),
+                         "this device has no key for the " + h.compartment + " compartment"};
+  }
+  auto opened = crdt::OpenChangeOps(change, key);
+  if (!opened.ok()) return Quarantined(change, opened.status().message());
+  for (size_t i = 0; i < opened->size(); ++i) {
+    Status s = crdt::CheckOp(options_.schema, (*opened)[i]);
+    if (!s.ok()) return Quarantined(change, "op " + std::to_string(i) + ": " + s.message());
+  }
+  ApplyVerified(change, &*opened, InternMset(mset));
+  return ReceiveResult{Outcome::kApplied, change.HashHex(), ""};
+}
+
+void Replica::ApplyVerified(const Change& change, const std::vector<crdt::Op>* ops, uint32_t mset) {
+  const crdt::ChangeHeader& h = change.header;
+  bool membership_change = h.compartment == crdt::kMembership;
+  if (membership_change) {
+    std::vector<Hash> with_self = msets_[mset];
+    with_self.push_back(change.hash);
+    mset = InternMset(std::move(with_self));
+  }
+  nodes_[change.hash] = Node{h.hlc, mset};
+  for (const Hash& d : h.deps) heads_.erase(d);
+  heads_.insert(change.hash);
+  author_seq_[h.author] = h.seq;
+  if (h.author == device_id_) my_seq_ = std::max(my_seq_, h.seq);
+  (void)clock_.Observe(h.hlc);  // plausibility was checked above
+  ++since_snapshot_;
+  if (!ops) return;
+  if (membership_change) {
+    mchanges_[change.hash] = MembershipChange{h.hlc, h.author, *ops};
+    RefoldMembership();
+    (void)ApplyKeyEnvelopes(*ops);
+    return;
+  }
+  for (size_t i = 0; i < ops->size(); ++i) {
+    uint32_t index = static_cast<uint32_t>(i);
+    doc_.Apply((*ops)[i], crdt::Stamp{h.hlc, h.author, index}, h.compartment,
+               crdt::Stamp::Tag(h.author, h.seq, index));
+  }
+}
+
+Status Replica::ApplyKeyEnvelopes(const std::vector<crdt::Op>& ops) {
+  bool got_new = false;
+  for (const auto& op : ops) {
+    if (op["o"] != "keys" || op["d"] != device_id_) continue;
+    std::string compartment = op["c"].get<std::string>();
+    uint32_t epoch = op["ep"].get<uint32_t>();
+    if (keys_.count({compartment, epoch})) continue;
+    const auto& box = op["box"].get_binary();
+    auto key = vault_.OpenSealedToDevice(box, EnvelopeAad(compartment, epoch, device_id_));
+    if (!key.ok() || key->size() != crypto::kAeadKeySize)
+      continue;  // not openable: ignore, never apply garbage
+    CB_RETURN_IF_ERROR(StoreKey(compartment, epoch, std::move(key).value()));
+    got_new = true;
+  }
+  if (got_new) RetryUnreadable();
+  return Status::Ok();
+}
+
+void Replica::RetryUnreadable() {
+  for (auto it = unreadable_.begin(); it != unreadable_.end();) {
+    const Change& c = it->second;
+    const crypto::SecureBytes* key = Key(c.header.compartment, c.header.epoch);
+    if (!key) {
+      ++it;
+      continue;
+    }
+    auto ops = crdt::OpenChangeOps(c, key);
+    Status check = ops.status();
+    for (size_t i = 0; check.ok() && i < ops->size(); ++i) check = crdt::CheckOp(options_.schema, (*ops)[i]);
+    if (!check.ok()) {
+      // Stays part of the history graph (others build on it) but its ops never apply.
+      quarantine_[c.hash] =
+          Problem{c.HashHex(), c.header.author, c.header.seq, "quarantined", check.message()};
+    } else {
+      for (size_t i = 0; i < ops->size(); ++i) {
+        uint32_t index = static_cast<uint32_t>(i);
+        doc_.Apply((*ops)[i], crdt::Stamp{c.header.hlc, c.header.author, index}, c.header.compartment,
+                   crdt::Stamp::Tag(c.header.author, c.header.seq, index));
+      }
+    }
+    it = unreadable_.erase(it);
+  }
+}
+
+Result<ReceiveResult> Replica::Process(Change change, bool log_it) {
+  if (change.header.review != review_id_)
+    return Status::InvalidArgument("change belongs to review " + change.header.review + ", not " +
+                                   review_id_);
+  if (nodes_.count(change.hash) || pending_.count(change.hash) || held_.count(change.hash) ||
+      quarantine_.count(change.hash))
+    return ReceiveResult{Outcome::kDuplicate, change.HashHex(), ""};
+
+  CB_ASSIGN_OR_RETURN(ReceiveResult result, Evaluate(change));
+  if (log_it && result.outcome != Outcome::kQuarantined) LogChange(change);
+  switch (result.outcome) {
+    case Outcome::kApplied:
+    case Outcome::kUnreadable:
+      ReleaseWaiters(change.hash);
+      break;
+    case Outcome::kPending:
+      for (const Hash& d : change.header.deps)
+        if (!nodes_.count(d)) waiting_on_.emplace(d, change.hash);
+      pending_.emplace(change.hash, std::move(change));
+      break;
+    case Outcome::kHeld:
+      held_.emplace(change.hash, std::move(change));
+      break;
+    case Outcome::kQuarantined:
+      Quarantine(change, result.reason);
+      break;
+    case Outcome::kDuplicate:
+      break;
+  }
+  return result;
+}
+
+// Applies, without recursion, every waiting change whose dependencies are now all here.
+void Replica::ReleaseWaiters(const Hash& applied) {
+  std::vector<Hash> ready = {applied};
+  while (!ready.empty()) {
+    Hash h = ready.back();
+    ready.pop_back();
+    auto range = waiting_on_.equal_range(h);
+    std::vector<Hash> waiters;
+    for (auto it = range.first; it != range.second; ++it) waiters.push_back(it->second);
+    waiting_on_.erase(range.first, range.second);
+    for (const Hash& w : waiters) {
+      auto p = pending_.find(w);
+      if (p == pending_.end()) continue;
+      bool all_here = std::all_of(p->second.header.deps.begin(), p->second.header.deps.end(),
+                                  [&](const Hash& d) { return nodes_.count(d) != 0; });
+      if (!all_here) continue;  // still registered under another missing dependency
+      Change c = std::move(p->second);
+      pending_.erase(p);
+      auto r = Evaluate(c);
+      if (!r.ok() || r->outcome == Outcome::kQuarantined) {
+        Quarantine(c, r.ok() ? r->reason : r.status().message());
+      } else if (r->outcome == Outcome::kHeld) {
+        held_.emplace(c.hash, std::move(c));
+      } else if (r->outcome == Outcome::kApplied || r->outcome == Outcome::kUnreadable) {
+        ready.push_back(c.hash);
+      }
+    }
+  }
+}
+
+void Replica::RetryHeld() {
+  std::vector<Change> retry;
+  for (auto it = held_.begin(); it != held_.end();) {
+    if (clock_.Plausible(it->second.header.hlc)) {
+      retry.push_back(std::move(it->second));
+      it = held_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto& c : retry) (void)Process(std::move(c), /*log_it=*/false);
+}
+
+Result<ReceiveResult> Replica::Receive(ByteView sealed) {
+  CB_ASSIGN_OR_RETURN(auto results, ReceiveAll({Bytes(sealed.begin(), sealed.end())}));
+  return results.front();
+}
+
+Result<std::vector<ReceiveResult>> Replica::ReceiveAll(const std::vector<Bytes>& sealed) {
+  RetryHeld();
+  std::vector<ReceiveResult> results;
+  for (const Bytes& bytes : sealed) {
+    auto change = crdt::ParseChange(bytes);
+    if (!change.ok()) {
+      Hash hash = crypto::Sha256(bytes);
+      std::string reason = "not a valid change: " + change.status().message();
+      if (!quarantine_.count(hash)) {
+        quarantine_[hash] = Problem{ToHex(hash), "", 0, "quarantined", reason};
+        json record = {{"reason", reason}, {"author", ""}, {"seq", 0}, {"sealed", json::binary_t(bytes)}};
+        batch_.Put({review_id_, "quarantine", ToHex(hash)}, json::to_cbor(record));
+      }
+      results.push_back({Outcome::kQuarantined, ToHex(hash), reason});
+      continue;
+    }
+    CB_ASSIGN_OR_RETURN(ReceiveResult r, Process(std::move(change).value(), /*log_it=*/true));
+    results.push_back(std::move(r));
+  }
+  CB_RETURN_IF_ERROR(Flush());
+  return results;
+}
+
+}  // namespace caseboard::review

@@ -1,0 +1,210 @@
+// Local edits: each public call here becomes one signed change that then goes
+// through the same pipeline as a change received from a peer.
+#include "caseboard/crypto/aead.h"
+#include "caseboard/crypto/sealed_box.h"
+#include "caseboard/review/replica.h"
+
+namespace caseboard::review {
+
+using crdt::Hash;
+using nlohmann::json;
+
+Bytes Replica::EnvelopeAad(const std::string& compartment, uint32_t epoch, const std::string& device) const {
+  Bytes aad;
+  AppendLengthPrefixed(aad, std::string_view("caseboard/review-key/v1"));
+  AppendLengthPrefixed(aad, review_id_);
+  AppendLengthPrefixed(aad, compartment);
+  AppendU32(aad, epoch);
+  AppendLengthPrefixed(aad, device);
+  return aad;
+}
+
+Result<crdt::Op> Replica::SealKeyFor(const store::DeviceIdentity& who, const std::string& compartment,
+                                     uint32_t epoch) const {
+  const crypto::SecureBytes* key = Key(compartment, epoch);
+  if (!key)
+    return Status::NotFound("this device has no " + compartment + " key for epoch " + std::to_string(epoch));
+  CB_ASSIGN_OR_RETURN(Bytes box, crypto::SealTo(who.sealing_key, key->view(),
+                                                EnvelopeAad(compartment, epoch, who.device_id)));
+  return crdt::Op{
+      {"o", "keys"}, {"d", who.device_id}, {"c", compartment}, {"ep", epoch}, {"box", json::binary_t(box)}};
+}
+
+Result<Hash> Replica::CommitLocal(const std::string& compartment, std::vector<crdt::Op> ops) {
+  crdt::ChangeHeader h;
+  h.review = review_id_;
+  h.author = device_id_;
+  h.seq = my_seq_ + 1;
+  h.hlc = clock_.Now();
+  h.deps.assign(heads_.begin(), heads_.end());
+  h.compartment = compartment;
+  const crypto::SecureBytes* key = nullptr;
+  if (compartment == crdt::kMembership) {
+    h.epoch = membership_.epoch();
+  } else {
+    auto epoch = LatestEpoch(compartment);
+    if (!epoch)
+      return Status::AuthFailed("this device has no key for the " + compartment +
+                                " compartment of this review; ask an owner for access");
+    h.epoch = *epoch;
+    key = Key(compartment, *epoch);
+  }
+  CB_ASSIGN_OR_RETURN(crdt::Change change,
+                      crdt::SealChange(h, ops, key, [&](ByteView msg) { return vault_.SignAsDevice(msg); }));
+  CB_ASSIGN_OR_RETURN(ReceiveResult r, Evaluate(change));
+  if (r.outcome != Outcome::kApplied)
+    return Status::AuthFailed("this device cannot make that change: " + r.reason);
+  LogChange(change);
+  ReleaseWaiters(change.hash);
+  CB_RETURN_IF_ERROR(Flush());
+  return change.hash;
+}
+
+Result<Hash> Replica::Commit(const std::string& compartment, std::vector<crdt::Op> ops) {
+  if (ops.empty()) return Status::InvalidArgument("nothing to change");
+  if (compartment != crdt::kMembership && !crdt::IsCompartment(compartment))
+    return Status::InvalidArgument("unknown compartment '" + compartment + "'");
+  for (const auto& op : ops) CB_RETURN_IF_ERROR(crdt::CheckOp(options_.schema, op));
+  return CommitLocal(compartment, std::move(ops));
+}
+
+static std::string NewEntityId() { return ToHex(crypto::RandomBytes(12)); }
+
+// Field writes for `fields` on entity `id` of `type`; sets get adds/removes
+// so that the set ends up holding exactly the given elements.
+static Status FieldOps(const crdt::Schema& schema, const crdt::Entity* existing, const std::string& id,
+                       const std::string& type, const std::map<std::string, json>& fields,
+                       std::vector<crdt::Op>& ops) {
+  for (const auto& [field, value] : fields) {
+    const crdt::FieldDef* def = schema.Field(type, field);
+    if (!def) return Status::InvalidArgument("type '" + type + "' has no field '" + field + "'");
+    if (!crdt::IsSet(def->type)) {
+      ops.push_back({{"o", "set"}, {"e", id}, {"t", type}, {"f", field}, {"v", value}});
+      continue;
+    }
+    std::set<std::string> wanted;
+    if (value.is_array()) {
+      for (const auto& v : value) {
+        if (!v.is_string()) return Status::InvalidArgument("field '" + field + "' holds strings");
+        wanted.insert(v.get<std::string>());
+      }
+    } else if (value.is_string()) {
+      wanted.insert(value.get<std::string>());
+    } else if (!value.is_null()) {
+      return Status::InvalidArgument("field '" + field + "' is a set: give a list of values");
+    }
+    std::set<std::string> current = existing ? existing->SetValue(field) : std::set<std::string>{};
+    for (const auto& el : current)
+      if (!wanted.count(el))
+        ops.push_back({{"o", "remove"},
+                       {"e", id},
+                       {"t", type},
+                       {"f", field},
+                       {"v", el},
+                       {"tags", existing->LiveTags(field, el)}});
+    for (const auto& el : wanted)
+      if (!current.count(el)) ops.push_back({{"o", "add"}, {"e", id}, {"t", type}, {"f", field}, {"v", el}});
+  }
+  for (const auto& op : ops) CB_RETURN_IF_ERROR(crdt::CheckOp(schema, op));
+  return Status::Ok();
+}
+
+Result<std::string> Replica::AddEntity(const std::string& type, const std::map<std::string, json>& fields,
+                                       std::optional<std::string> compartment) {
+  const crdt::EntityType* t = options_.schema.Find(type);
+  if (!t) return Status::InvalidArgument("unknown entity type '" + type + "'");
+  std::string comp = compartment.value_or(t->compartment);
+  if (!crdt::IsCompartment(comp)) return Status::InvalidArgument("unknown compartment '" + comp + "'");
+  std::string id = NewEntityId();
+  std::vector<crdt::Op> ops = {{{"o", "create"}, {"e", id}, {"t", type}}};
+  CB_RETURN_IF_ERROR(FieldOps(options_.schema, nullptr, id, type, fields, ops));
+  CB_RETURN_IF_ERROR(CommitLocal(comp, std::move(ops)).status());
+  return id;
+}
+
+Result<std::string> Replica::EntityScopeCheck(const std::string& entity) const {
+  if (!doc_.Find(entity)) return Status::NotFound("no entity " + entity + " in this review");
+  return doc_.Find(entity)->compartment();
+}
+
+Status Replica::SetFields(const std::string& entity, const std::map<std::string, json>& fields) {
+  CB_ASSIGN_OR_RETURN(std::string comp, EntityScopeCheck(entity));
+  const crdt::Entity* e = doc_.Find(entity);
+  std::vector<crdt::Op> ops;
+  CB_RETURN_IF_ERROR(FieldOps(options_.schema, e, entity, e->type(), fields, ops));
+  if (ops.empty()) return Status::Ok();  // already so
+  return CommitLocal(comp, std::move(ops)).status();
+}
+
+Status Replica::AddToSet(const std::string& entity, const std::string& field, const std::string& element) {
+  CB_ASSIGN_OR_RETURN(std::string comp, EntityScopeCheck(entity));
+  crdt::Op op = {{"o", "add"}, {"e", entity}, {"t", doc_.Find(entity)->type()}, {"f", field}, {"v", element}};
+  CB_RETURN_IF_ERROR(crdt::CheckOp(options_.schema, op));
+  return CommitLocal(comp, {op}).status();
+}
+
+Status Replica::RemoveFromSet(const std::string& entity, const std::string& field,
+                              const std::string& element) {
+  CB_ASSIGN_OR_RETURN(std::string comp, EntityScopeCheck(entity));
+  const crdt::Entity* e = doc_.Find(entity);
+  auto tags = e->LiveTags(field, element);
+  if (tags.empty()) return Status::Ok();  // not in the set
+  crdt::Op op = {{"o", "remove"}, {"e", entity},  {"t", e->type()},
+                 {"f", field},    {"v", element}, {"tags", tags}};
+  CB_RETURN_IF_ERROR(crdt::CheckOp(options_.schema, op));
+  return CommitLocal(comp, {op}).status();
+}
+
+Status Replica::DeleteEntity(const std::string& entity) {
+  CB_ASSIGN_OR_RETURN(std::string comp, EntityScopeCheck(entity));
+  if (entity == review_id_) return Status::InvalidArgument("the review's own record cannot be deleted");
+  return CommitLocal(comp, {{{"o", "delete"}, {"e", entity}, {"t", doc_.Find(entity)->type()}}}).status();
+}
+
+Status Replica::RestoreEntity(const std::string& entity) {
+  auto it = doc_.entities().find(entity);
+  if (it == doc_.entities().end() || !it->second.scope()) return Status::NotFound("no entity " + entity);
+  if (it->second.visible()) return Status::Ok();
+  return CommitLocal(it->second.compartment(), {{{"o", "restore"}, {"e", entity}, {"t", it->second.type()}}})
+      .status();
+}
+
+Status Replica::AddMember(const store::DeviceIdentity& who, crdt::Role role,
+                          const std::set<std::string>& compartments) {
+  if (!membership_.IsOwner(device_id_))
+    return Status::AuthFailed("only an owner of this review can add members");
+  for (const auto& c : compartments)
+    if (!crdt::IsCompartment(c)) return Status::InvalidArgument("unknown compartment '" + c + "'");
+  std::vector<crdt::Op> ops = {
+      {{"o", "member"}, {"d", who.ToLine()}, {"role", crdt::RoleName(role)}, {"c", compartments}}};
+  // Every key of every epoch of its compartments, so the device can read the history too.
+  for (const auto& [slot, key] : keys_) {
+    if (!compartments.count(slot.first)) continue;
+    CB_ASSIGN_OR_RETURN(crdt::Op box, SealKeyFor(who, slot.first, slot.second));
+    ops.push_back(std::move(box));
+  }
+  return CommitLocal(crdt::kMembership, std::move(ops)).status();
+}
+
+Status Replica::RemoveMember(const std::string& device_id) {
+  if (!membership_.IsOwner(device_id_))
+    return Status::AuthFailed("only an owner of this review can remove members");
+  if (!membership_.Find(device_id))
+    return Status::NotFound("device " + device_id + " is not a member of this review");
+  if (device_id == device_id_)
+    return Status::InvalidArgument("a device cannot remove itself; ask another owner");
+  uint32_t epoch = membership_.epoch() + 1;
+  std::vector<crdt::Op> ops = {{{"o", "unmember"}, {"d", device_id}}, {{"o", "epoch"}, {"ep", epoch}}};
+  for (const auto& c : crdt::kCompartments)
+    CB_RETURN_IF_ERROR(StoreKey(c, epoch, crypto::SecureBytes::Random(crypto::kAeadKeySize)));
+  for (const auto& [id, m] : membership_.members()) {
+    if (!m.active || id == device_id) continue;
+    for (const auto& c : m.compartments) {
+      CB_ASSIGN_OR_RETURN(crdt::Op box, SealKeyFor(m.identity, c, epoch));
+      ops.push_back(std::move(box));
+    }
+  }
+  return CommitLocal(crdt::kMembership, std::move(ops)).status();
+}
+
+}  // namespace caseboard::review
