@@ -9,58 +9,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli_runner.h"
 #include "test_support.h"
-
-extern char** environ;
 
 using namespace caseboard;
 using namespace caseboard::test;
 
 namespace {
-
-struct Run {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-// Runs caseboard-cli with `args`, extra environment `env` (NAME=value) and no terminal on stdin.
-Run Cli(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
-  TempDir io;
-  std::string out_path = io.Sub("out"), err_path = io.Sub("err");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-  std::vector<std::string> argv_s = {CASEBOARD_CLI_PATH};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  std::vector<std::string> env_s;
-  for (char** e = environ; *e; ++e) {
-    std::string v = *e;
-    if (v.rfind("CASEBOARD_", 0) != 0) env_s.push_back(v);  // tests say exactly what they set
-  }
-  env_s.insert(env_s.end(), env.begin(), env.end());
-  std::vector<char*> envp;
-  for (auto& e : env_s) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data()) == 0);
-  posix_spawn_file_actions_destroy(&actions);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  Run r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  Bytes o = ReadFile(out_path), e = ReadFile(err_path);
-  r.out.assign(o.begin(), o.end());
-  r.err.assign(e.begin(), e.end());
-  return r;
-}
 
 size_t Lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
 
@@ -69,19 +24,19 @@ const std::string kFastKdf = "--scrypt-n=1024";
 }  // namespace
 
 TEST_CASE("--help works at every level and unknown input is a usage error") {
-  Run top = Cli({"--help"});
+  CliRun top = Cli({"--help"});
   CHECK(top.exit_code == 0);
   for (const char* cmd : {"init", "passwd", "whoami", "verify"}) {
     CHECK(top.out.find(cmd) != std::string::npos);
-    Run h = Cli({cmd, "--help"});
+    CliRun h = Cli({cmd, "--help"});
     CHECK(h.exit_code == 0);
     CHECK(h.out.find(std::string("usage: caseboard-cli ") + cmd) != std::string::npos);
     CHECK(Cli({"help", cmd}).out == h.out);
   }
-  Run unknown = Cli({"frobnicate"});
+  CliRun unknown = Cli({"frobnicate"});
   CHECK(unknown.exit_code == 2);
   CHECK(Lines(unknown.err) == 1);
-  Run bad_flag = Cli({"whoami", "--nope"});
+  CliRun bad_flag = Cli({"whoami", "--nope"});
   CHECK(bad_flag.exit_code == 2);
   CHECK(bad_flag.err.find("unknown option --nope") != std::string::npos);
   CHECK(Cli({}).exit_code == 2);
@@ -93,24 +48,25 @@ TEST_CASE("init, whoami, verify, passwd: the whole life of a vault from scripts"
   std::string pass_file = dir.Sub("pass");
   WriteFile(pass_file, AsBytes("first passphrase here\n"));
 
-  Run init = Cli({"--vault", vault, "--passphrase-file", pass_file, "init", kFastKdf});
+  CliRun init = Cli({"--vault", vault, "--passphrase-file", pass_file, "init", kFastKdf});
   REQUIRE_MESSAGE(init.exit_code == 0, init.err);
   CHECK(init.out.find("Created a vault in " + vault) != std::string::npos);
 
   SUBCASE("init twice is refused") {
-    Run again = Cli({"--vault", vault, "--passphrase-file", pass_file, "init", kFastKdf});
+    CliRun again = Cli({"--vault", vault, "--passphrase-file", pass_file, "init", kFastKdf});
     CHECK(again.exit_code == 1);
     CHECK(again.err.find("already a vault") != std::string::npos);
   }
 
   SUBCASE("whoami, by flag, by environment, as JSON") {
-    Run who = Cli({"--vault", vault, "--passphrase-file", pass_file, "whoami"});
+    CliRun who = Cli({"--vault", vault, "--passphrase-file", pass_file, "whoami"});
     REQUIRE_MESSAGE(who.exit_code == 0, who.err);
     CHECK(who.out.find("identity  cbdev1:") != std::string::npos);
-    Run env_who = Cli({"whoami"}, {"CASEBOARD_VAULT=" + vault, "CASEBOARD_PASSPHRASE=first passphrase here"});
+    CliRun env_who =
+        Cli({"whoami"}, {"CASEBOARD_VAULT=" + vault, "CASEBOARD_PASSPHRASE=first passphrase here"});
     CHECK(env_who.exit_code == 0);
     CHECK(env_who.out == who.out);
-    Run json = Cli({"--vault", vault, "--passphrase-file", pass_file, "whoami", "--json"});
+    CliRun json = Cli({"--vault", vault, "--passphrase-file", pass_file, "whoami", "--json"});
     CHECK(json.exit_code == 0);
     CHECK(json.out.find("\"device_id\"") != std::string::npos);
     // The device id printed by init is the one whoami reports.
@@ -119,20 +75,20 @@ TEST_CASE("init, whoami, verify, passwd: the whole life of a vault from scripts"
   }
 
   SUBCASE("a wrong passphrase is one line on stderr and exit 1") {
-    Run wrong = Cli({"--vault", vault, "whoami"}, {"CASEBOARD_PASSPHRASE=not it"});
+    CliRun wrong = Cli({"--vault", vault, "whoami"}, {"CASEBOARD_PASSPHRASE=not it"});
     CHECK(wrong.exit_code == 1);
     CHECK(wrong.err == "caseboard-cli: wrong passphrase\n");
     CHECK(wrong.out.empty());
   }
 
   SUBCASE("no passphrase and no terminal: a clear error instead of a hang") {
-    Run none = Cli({"--vault", vault, "whoami"});
+    CliRun none = Cli({"--vault", vault, "whoami"});
     CHECK(none.exit_code == 1);
     CHECK(none.err.find("--passphrase-file") != std::string::npos);
   }
 
   SUBCASE("verify passes on a healthy vault and names damage") {
-    Run ok = Cli({"--vault", vault, "--passphrase-file", pass_file, "verify"});
+    CliRun ok = Cli({"--vault", vault, "--passphrase-file", pass_file, "verify"});
     CHECK(ok.exit_code == 0);
     CHECK(ok.out.find("vault OK") != std::string::npos);
   }
@@ -140,12 +96,12 @@ TEST_CASE("init, whoami, verify, passwd: the whole life of a vault from scripts"
   SUBCASE("passwd changes the passphrase; the old one stops working") {
     std::string new_file = dir.Sub("new");
     WriteFile(new_file, AsBytes("second passphrase here\n"));
-    Run pw =
+    CliRun pw =
         Cli({"--vault", vault, "--passphrase-file", pass_file, "passwd", "--new-passphrase-file", new_file});
     REQUIRE_MESSAGE(pw.exit_code == 0, pw.err);
     CHECK(Cli({"--vault", vault, "--passphrase-file", pass_file, "whoami"}).exit_code == 1);
     CHECK(Cli({"--vault", vault, "--passphrase-file", new_file, "whoami"}).exit_code == 0);
-    Run short_pw =
+    CliRun short_pw =
         Cli({"--vault", vault, "--passphrase-file", new_file, "passwd"}, {"CASEBOARD_NEW_PASSPHRASE=short"});
     CHECK(short_pw.exit_code == 1);
     CHECK(short_pw.err.find("too short") != std::string::npos);
@@ -155,14 +111,15 @@ TEST_CASE("init, whoami, verify, passwd: the whole life of a vault from scripts"
 
 TEST_CASE("the default vault location follows XDG_DATA_HOME") {
   TempDir home;
-  Run init = Cli({"init", kFastKdf}, {"XDG_DATA_HOME=" + home.str(), "CASEBOARD_PASSPHRASE=xdg passphrase"});
+  CliRun init =
+      Cli({"init", kFastKdf}, {"XDG_DATA_HOME=" + home.str(), "CASEBOARD_PASSPHRASE=xdg passphrase"});
   REQUIRE_MESSAGE(init.exit_code == 0, init.err);
   CHECK(std::filesystem::exists(home.str() + "/caseboard/vault/vault.db"));
 }
 
 TEST_CASE("commands on a missing vault explain how to create one") {
   TempDir dir;
-  Run r = Cli({"--vault", dir.Sub("none"), "whoami"}, {"CASEBOARD_PASSPHRASE=whatever1"});
+  CliRun r = Cli({"--vault", dir.Sub("none"), "whoami"}, {"CASEBOARD_PASSPHRASE=whatever1"});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("caseboard-cli init") != std::string::npos);
 }

@@ -352,6 +352,21 @@ Result<std::vector<ReceiveResult>> Replica::ReceiveAll(const std::vector<Bytes>&
     CB_ASSIGN_OR_RETURN(ReceiveResult r, Process(std::move(change).value(), /*log_it=*/true));
     results.push_back(std::move(r));
   }
+  // Report where each change ended up: a change that waited for an earlier
+  // one, or for keys later in the same batch, was applied after all.
+  for (auto& r : results) {
+    if (r.outcome != Outcome::kPending && r.outcome != Outcome::kUnreadable) continue;
+    auto hash = FromHex(r.hash);
+    Hash h{};
+    std::copy(hash->begin(), hash->end(), h.begin());
+    if (quarantine_.count(h)) {
+      r = {Outcome::kQuarantined, r.hash, quarantine_[h].reason};
+    } else if (nodes_.count(h) && !unreadable_.count(h)) {
+      r = {Outcome::kApplied, r.hash, ""};
+    } else if (held_.count(h)) {
+      r.outcome = Outcome::kHeld;
+    }
+  }
   CB_RETURN_IF_ERROR(Flush());
   return results;
 }

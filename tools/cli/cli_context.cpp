@@ -124,6 +124,13 @@ Result<std::unique_ptr<store::Vault>> Context::OpenUnlocked() const {
   return vault;
 }
 
+review::ReplicaOptions Context::ReplicaOptions() const { return review::ReplicaOptions{}; }
+
+Result<std::unique_ptr<review::Replica>> Context::OpenReview(store::Vault& vault,
+                                                             const std::string& id) const {
+  return review::Replica::Open(vault, id, ReplicaOptions());
+}
+
 int Fail(const Status& status) {
   std::cerr << "caseboard-cli: " << status.message() << "\n";
   return kExitFailed;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "caseboard/crypto/secure_bytes.h"
+#include "caseboard/review/replica.h"
 #include "caseboard/status.h"
 #include "caseboard/store/vault.h"
 
@@ -53,6 +54,9 @@ class Context {
   const std::optional<std::string>& PassphraseFile() const { return global_.passphrase_file; }
   // Opens the vault and unlocks it with Passphrase().
   Result<std::unique_ptr<store::Vault>> OpenUnlocked() const;
+  // How every command opens reviews: the schema and clock they use.
+  review::ReplicaOptions ReplicaOptions() const;
+  Result<std::unique_ptr<review::Replica>> OpenReview(store::Vault& vault, const std::string& id) const;
 
  private:
   GlobalOptions global_;

@@ -17,5 +17,9 @@ struct Command {
 };
 
 void AddVaultCommands(std::vector<Command>& out);
+void AddReviewCommands(std::vector<Command>& out);
+void AddChangeCommands(std::vector<Command>& out);
+void AddMemberCommands(std::vector<Command>& out);
+void AddAttachmentCommands(std::vector<Command>& out);
 
 }  // namespace caseboard::cli

@@ -40,6 +40,10 @@ void PrintUsage(const std::vector<Command>& commands) {
 int main(int argc, char** argv) {
   std::vector<Command> commands;
   caseboard::cli::AddVaultCommands(commands);
+  caseboard::cli::AddReviewCommands(commands);
+  caseboard::cli::AddMemberCommands(commands);
+  caseboard::cli::AddChangeCommands(commands);
+  caseboard::cli::AddAttachmentCommands(commands);
 
   caseboard::cli::GlobalOptions global;
   int i = 1;

@@ -96,6 +96,15 @@ class Replica {
   // Any ops in one change (for core/domain commands that touch several entities).
   Result<crdt::Hash> Commit(const std::string& compartment, std::vector<crdt::Op> ops);
 
+  // ---- Files. ----
+  // Streams a file into the vault and records an "attachment" entity naming
+  // it by the SHA-256 of its content (held only inside encrypted changes).
+  // Returns the entity id.
+  Result<std::string> AttachFile(const std::string& name, const std::string& media_type, const store::ReadFn& read,
+                                 std::optional<std::string> compartment = std::nullopt);
+  // Streams an attachment entity's file out, checking its content hash.
+  Status ExtractFile(const std::string& entity, const store::WriteFn& write) const;
+
   // ---- Membership (owners only). ----
   Status AddMember(const store::DeviceIdentity& who, crdt::Role role,
                    const std::set<std::string>& compartments);

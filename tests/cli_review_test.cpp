@@ -1,0 +1,148 @@
+// The review document through caseboard-cli, as a field team uses it: two real
+// vaults on disk, the second added as a member by the first, both editing the
+// same review offline and merging both ways through files.
+#include <doctest/doctest.h>
+
+#include "cli_runner.h"
+#include "test_support.h"
+
+using namespace caseboard;
+using namespace caseboard::test;
+
+namespace {
+
+// One device: a vault folder and the environment that unlocks it.
+struct Device {
+  std::string vault;
+  std::vector<std::string> env;
+  CliRun Run(std::vector<std::string> args) const {
+    args.insert(args.begin(), {"--vault", vault});
+    return Cli(args, env);
+  }
+  std::string Ok(const std::vector<std::string>& args) const {
+    CliRun r = Run(args);
+    REQUIRE_MESSAGE(r.exit_code == 0, "caseboard-cli " << args.front() << ": " << r.err);
+    std::string out = r.out;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+  }
+};
+
+Device MakeDevice(const TempDir& dir, const std::string& name) {
+  Device d{dir.Sub(name), {"CASEBOARD_PASSPHRASE=passphrase of " + name}};
+  d.Ok({"init", "--scrypt-n=1024"});
+  return d;
+}
+
+std::string IdentityOf(const Device& d) {
+  std::string who = d.Ok({"whoami"});
+  size_t at = who.find("cbdev1:");
+  REQUIRE(at != std::string::npos);
+  return who.substr(at, who.find('\n', at) - at);
+}
+
+}  // namespace
+
+TEST_CASE("two vaults edit one review offline and merge both ways to the same hash") {
+  TempDir dir;
+  Device one = MakeDevice(dir, "one"), two = MakeDevice(dir, "two");
+  std::string review = one.Ok({"review", "create", "--title", "Review of Child B"});
+  CHECK(review.size() == 32);
+  one.Ok({"member", "add", review, IdentityOf(two), "--role", "editor", "--compartments", "general,family"});
+
+  std::string note =
+      one.Ok({"entity", "add", review, "note", "title=Home visit", "body=Spoke with the mother."});
+  std::string family =
+      one.Ok({"entity", "add", review, "note", "title=Family account", "--compartment", "family"});
+  std::string secret =
+      one.Ok({"entity", "add", review, "note", "title=Police disclosure", "--compartment", "restricted"});
+
+  std::string x = dir.Sub("one.changes"), y = dir.Sub("two.changes");
+  one.Ok({"changes", "export", review, "--out", x});
+  CliRun imported = two.Run({"changes", "import", x});
+  REQUIRE_MESSAGE(imported.exit_code == 0, imported.err);
+  CHECK(imported.out.find("quarantined") == std::string::npos);
+
+  // The member without the restricted key sees that the review has records it cannot read, never their
+  // content.
+  CHECK(two.Run({"entity", "get", review, secret}).exit_code == 1);
+  CHECK(two.Ok({"review", "show", review}).find("no key for the restricted compartment") !=
+        std::string::npos);
+  CHECK(two.Ok({"entity", "get", review, family}).find("Family account") != std::string::npos);
+  CHECK(two.Run({"entity", "add", review, "note", "title=x", "--compartment", "restricted"}).exit_code == 1);
+
+  // Offline, both edit: the same field, different fields, a delete.
+  one.Ok({"entity", "set", review, note, "title=Home visit (one)"});
+  two.Ok(
+      {"entity", "set", review, note, "title=Home visit (two)", "body=Spoke with mother and grandmother."});
+  std::string note2 = two.Ok({"entity", "add", review, "note", "title=Written on two"});
+  one.Ok({"entity", "delete", review, family});
+
+  two.Ok({"changes", "export", review, "--out", y});
+  one.Ok({"changes", "import", y});
+  one.Ok({"changes", "export", review, "--out", x});
+  two.Ok({"changes", "import", x});
+
+  // Compare what both devices can read: the owner's view includes the
+  // restricted compartment, so compare the member's hash with the owner's
+  // after the owner gives it the restricted key as well.
+  one.Ok({"member", "add", review, IdentityOf(two), "--role", "editor", "--compartments",
+          "general,family,restricted"});
+  one.Ok({"changes", "export", review, "--out", x});
+  two.Ok({"changes", "import", x});
+  std::string h1 = one.Ok({"review", "hash", review}), h2 = two.Ok({"review", "hash", review});
+  CHECK(h1.size() == 64);
+  CHECK(h1 == h2);
+  CHECK(one.Ok({"review", "show", review, "--json"}) == two.Ok({"review", "show", review, "--json"}));
+
+  // Nothing typed offline was lost.
+  std::string shown = one.Ok({"review", "show", review, "--json"});
+  CHECK(shown.find("Written on two") != std::string::npos);
+  CHECK(shown.find("Spoke with mother and grandmother.") != std::string::npos);
+  CHECK(shown.find("Police disclosure") != std::string::npos);
+  CHECK(shown.find("Family account") == std::string::npos);  // deleted
+  CHECK(two.Ok({"entity", "get", review, note2, "--json"}).find("Written on two") != std::string::npos);
+
+  // The audit trail names both devices.
+  std::string history = one.Ok({"history", review, note});
+  CHECK(history.find("(owner)") != std::string::npos);
+  CHECK(history.find("(editor)") != std::string::npos);
+  CHECK(one.Ok({"changes", "quarantined", review}).empty());
+
+  // Removing the member starts a new key epoch the removed device never gets.
+  std::string two_id = IdentityOf(two).substr(7, 32);
+  one.Ok({"member", "remove", review, two_id});
+  one.Ok({"entity", "add", review, "note", "title=After removal"});
+  one.Ok({"changes", "export", review, "--out", x});
+  two.Ok({"changes", "import", x});
+  CHECK(two.Ok({"review", "show", review, "--json"}).find("After removal") == std::string::npos);
+  CHECK(one.Ok({"review", "show", review, "--json"}).find("After removal") != std::string::npos);
+}
+
+TEST_CASE("review and entity commands check their input and say what is wrong") {
+  TempDir dir;
+  Device one = MakeDevice(dir, "one");
+  std::string review = one.Ok({"review", "create", "--title", "Checks"});
+  CliRun bad_field = one.Run({"entity", "add", review, "note", "colour=red"});
+  CHECK(bad_field.exit_code == 1);
+  CHECK(bad_field.err.find("no field 'colour'") != std::string::npos);
+  CliRun bad_type = one.Run({"entity", "add", review, "spaceship"});
+  CHECK(bad_type.err.find("unknown entity type") != std::string::npos);
+  CHECK(one.Run({"review", "show", "0123456789abcdef0123456789abcdef"}).err.find("no review") !=
+        std::string::npos);
+  CHECK(one.Run({"review", "create"}).exit_code == 2);
+  CHECK(one.Run({"member", "add", review, "cbdev1:nonsense", "--role", "editor"}).exit_code == 1);
+  std::string junk = dir.Sub("junk");
+  WriteFile(junk, AsBytes("not a changes file"));
+  CliRun imp = one.Run({"changes", "import", junk});
+  CHECK(imp.exit_code == 1);
+  CHECK(imp.err.find("not a Caseboard changes file") != std::string::npos);
+  CHECK(Trimmed(one.Ok({"review", "list"})).rfind(review, 0) == 0);  // id first
+
+  // A file in and out.
+  std::string file = dir.Sub("report.txt");
+  WriteFile(file, AsBytes(std::string(200000, 'r')));
+  std::string att = one.Ok({"attach", review, file});
+  one.Ok({"extract", review, att, "--out", dir.Sub("back.txt")});
+  CHECK(ReadFile(dir.Sub("back.txt")) == ReadFile(file));
+}

@@ -1,0 +1,21 @@
+// Runs the real caseboard-cli binary as a child process, as scripts do.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace caseboard::test {
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+// Runs caseboard-cli with `args`, adding `env` (NAME=value) to an environment
+// stripped of CASEBOARD_* variables, with stdin at /dev/null (no terminal).
+CliRun Cli(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
+
+// The output's last line without its newline (ids printed by create/add).
+std::string Trimmed(const std::string& s);
+
+}  // namespace caseboard::test

@@ -1,0 +1,939 @@
+// Convergence of the review engine, as a randomized property test.
+//
+// Five or more replicas, each in its own vault with its own fake physical
+// clock, make random local edits of every kind (create, field writes that
+// collide on one field, set adds racing removes, delete racing edits, restore,
+// multi-op and mis-scoped changes) while changes travel between them in random
+// order, with duplicates and delays, sometimes before the changes they build
+// on. Once everyone has everything, every replica must hold byte-identical
+// Canonical() state with nothing waiting, held or quarantined, and that state
+// must be what the merge rules say (last writer wins by timestamp, by the
+// audit trail).
+//
+// Environment:
+//   CASEBOARD_TEST_SEED=N              replay one seed
+//   CASEBOARD_CONVERGENCE_SEEDS=N      seeds 1..N (default 12)
+//   CASEBOARD_SOAK_SECONDS=S           run fresh seeds until S seconds have passed
+//   CASEBOARD_CONVERGENCE_TRACE=1      print every op and delivery to stderr
+// The ops and their delivery are a function of the seed; device ids and entity
+// ids are random per run, so a replay meets the same schedule but may break
+// timestamp ties between devices the other way.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "caseboard/review/replica.h"
+#include "vault_fixture.h"
+
+using namespace caseboard;
+using namespace caseboard::test;
+using crdt::FieldType;
+using nlohmann::json;
+using review::Outcome;
+using review::Replica;
+using review::ReplicaOptions;
+
+namespace {
+
+constexpr uint64_t kStartMs = 1767225600000;  // 2026-01-01T00:00:00Z
+constexpr uint64_t kMinute = 60 * 1000;
+constexpr uint64_t kDay = 24 * 60 * kMinute;
+
+// The base schema plus a type with one field of every FieldType.
+crdt::Schema TestSchema() {
+  crdt::Schema s = crdt::Schema::Base();
+  s.Add({"probe",
+         "general",
+         {{"label", {FieldType::kString}},
+          {"count", {FieldType::kInteger}},
+          {"flag", {FieldType::kBoolean}},
+          {"due", {FieldType::kDate}},
+          {"level", {FieldType::kEnum, {"low", "medium", "high"}}},
+          {"link", {FieldType::kReference}},
+          {"tags", {FieldType::kStringSet}},
+          {"refs", {FieldType::kRefSet}},
+          {"notes", {FieldType::kText}}}});
+  return s;
+}
+
+ReplicaOptions Options(const crdt::Schema& schema, std::shared_ptr<uint64_t> physical, size_t snapshot_every) {
+  ReplicaOptions o;
+  o.schema = schema;
+  o.now = [physical] { return *physical; };
+  o.snapshot_every = snapshot_every;
+  return o;
+}
+
+std::optional<uint64_t> EnvNumber(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return std::nullopt;
+  char* end = nullptr;
+  unsigned long long n = std::strtoull(v, &end, 0);
+  REQUIRE_MESSAGE(*end == '\0', name, " must be a number, not '", v, "'");
+  return static_cast<uint64_t>(n);
+}
+
+bool Tracing() {
+  static const bool on = [] {
+    const char* v = std::getenv("CASEBOARD_CONVERGENCE_TRACE");
+    return v && *v && std::string(v) != "0";
+  }();
+  return on;
+}
+
+std::vector<Bytes> AllChanges(const Replica& r) {
+  std::vector<Bytes> out;
+  Status s = r.ForEachChange([&](const crdt::Change& c) {
+    out.push_back(c.sealed);
+    return Status::Ok();
+  });
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  return out;
+}
+
+std::string Short(const std::string& id) { return id.substr(0, 8); }
+
+std::string ProblemsText(const Replica& r) {
+  std::string out;
+  for (const auto& p : r.Problems())
+    out += "\n  " + p.state + " " + p.hash.substr(0, 12) + " by " + Short(p.author) + " #" +
+           std::to_string(p.seq) + ": " + p.reason;
+  return out;
+}
+
+// Per-entity differences between two canonical states, as JSON patches.
+std::string Diff(const std::string& a, const std::string& b) {
+  json ja = json::parse(a), jb = json::parse(b);
+  std::string out;
+  if (ja["members"] != jb["members"]) out += "\n  members differ: " + json::diff(ja["members"], jb["members"]).dump();
+  std::set<std::string> ids;
+  for (const auto& [id, e] : ja["entities"].items()) ids.insert(id);
+  for (const auto& [id, e] : jb["entities"].items()) ids.insert(id);
+  for (const auto& id : ids) {
+    json ea = ja["entities"].value(id, json()), eb = jb["entities"].value(id, json());
+    if (ea != eb) out += "\n  entity " + id + ": " + ea.dump() + "\n     vs " + eb.dump();
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// The randomized run.
+
+struct Peer {
+  std::unique_ptr<TempDir> dir;
+  std::unique_ptr<store::Vault> vault;
+  std::unique_ptr<Replica> replica;
+  std::shared_ptr<uint64_t> physical = std::make_shared<uint64_t>(kStartMs);
+  int64_t skew_ms = 0;  // this device's clock relative to "true" time
+  ReplicaOptions options;
+  std::set<crdt::Hash> has;  // changes it wrote or was given
+  uint64_t writes = 0;
+};
+
+// One edit in a round; edits in one round by different peers are concurrent,
+// since nothing is delivered until the round ends.
+struct Event {
+  size_t peer;
+  char kind;  // 's' field write, 'a' set add, 'r' set remove, 'd' delete
+  std::string entity, field, element;
+};
+
+struct Stats {
+  size_t changes = 0, entities = 0, visible = 0, rounds = 0, same_field = 0, delete_vs_edit = 0,
+         add_vs_remove = 0, waited = 0, duplicates = 0, restarts = 0, raw_commits = 0, misscoped = 0,
+         restores = 0, clears = 0, set_values = 0;
+  std::string Summary() const {
+    std::ostringstream s;
+    s << changes << " changes, " << entities << " entities (" << visible << " visible), " << rounds
+      << " rounds; concurrent: " << same_field << " same-field writes, " << delete_vs_edit
+      << " delete/edit, " << add_vs_remove << " add/remove; " << waited << " arrived before their deps, "
+      << duplicates << " duplicates, " << restarts << " restarts, " << raw_commits << " multi-op changes, "
+      << misscoped << " mis-scoped, " << restores << " restores, " << clears << " clears";
+    return s.str();
+  }
+};
+
+class Run {
+ public:
+  explicit Run(uint64_t seed) : seed_(seed), rng_(seed), schema_(TestSchema()) {}
+
+  Stats Go() {
+    Setup();
+    size_t rounds = Pick(10, 18);
+    for (size_t round = 0; round < rounds; ++round) {
+      round_ = round;
+      AdvanceTime();
+      std::vector<Event> events;
+      for (size_t p = 0; p < peers_.size(); ++p) {
+        size_t n = Pick(0, 4);
+        for (size_t k = 0; k < n; ++k) LocalEdit(p, events);
+        if (Chance(0.04)) Restart(p);
+      }
+      CountConcurrency(events);
+      Deliver(/*everything=*/false);
+    }
+    stats_.rounds = rounds;
+    // Everyone gets everything, in random order with duplicates; a peer given a
+    // change before what it builds on must apply it once those arrive.
+    Deliver(/*everything=*/true);
+    Verify();
+    return stats_;
+  }
+
+ private:
+  // ---- randomness ----
+  size_t Pick(size_t lo, size_t hi) { return std::uniform_int_distribution<size_t>(lo, hi)(rng_); }
+  int64_t PickI(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng_); }
+  bool Chance(double p) { return std::bernoulli_distribution(p)(rng_); }
+  template <class T>
+  const T& OneOf(const std::vector<T>& v) {
+    REQUIRE(!v.empty());
+    return v[Pick(0, v.size() - 1)];
+  }
+
+  void Trace(const std::string& line) {
+    if (Tracing()) std::cerr << "[seed " << seed_ << " round " << round_ << "] " << line << "\n";
+  }
+
+  Replica& R(size_t p) { return *peers_[p].replica; }
+
+  // ---- setup ----
+  void Setup() {
+    size_t n = Pick(5, 7);
+    size_t snapshot_every = OneOf(std::vector<size_t>{3, 10, 40, 1000});
+    peers_.resize(n);
+    for (size_t p = 0; p < n; ++p) {
+      Peer& peer = peers_[p];
+      peer.dir = std::make_unique<TempDir>();
+      peer.vault = CreateVault(peer.dir->str());
+      // Clocks up to four minutes either side of true time: two peers are at
+      // most eight minutes apart, inside the ten minutes of allowed drift.
+      peer.skew_ms = p == 0 ? 0 : PickI(-4 * static_cast<int64_t>(kMinute), 4 * static_cast<int64_t>(kMinute));
+      *peer.physical = kStartMs + peer.skew_ms;
+      peer.options = Options(schema_, peer.physical, snapshot_every);
+    }
+    auto created = Replica::Create(*peers_[0].vault, "Convergence review", peers_[0].options);
+    REQUIRE_MESSAGE(created.ok(), created.status().ToString());
+    peers_[0].replica = std::move(created).value();
+    review_id_ = R(0).id();
+    ids_.push_back(review_id_);
+    for (size_t p = 1; p < n; ++p) {
+      auto who = peers_[p].vault->Identity();
+      REQUIRE(who.ok());
+      Status s = R(0).AddMember(*who, crdt::Role::kEditor, {"general", "family"});
+      REQUIRE_MESSAGE(s.ok(), s.ToString());
+    }
+    // Hot entities every peer starts with, so collisions begin at once.
+    for (int i = 0; i < 3; ++i) {
+      auto id = R(0).AddEntity("probe", {{"label", "start " + std::to_string(i)}, {"tags", {"a", "b"}}},
+                               i == 2 ? std::optional<std::string>("family") : std::nullopt);
+      REQUIRE_MESSAGE(id.ok(), id.status().ToString());
+      ids_.push_back(*id);
+      hot_.push_back(*id);
+    }
+    auto note = R(0).AddEntity("note", {{"title", "A note"}, {"body", "Body"}});
+    REQUIRE(note.ok());
+    ids_.push_back(*note);
+
+    std::vector<Bytes> initial = AllChanges(R(0));
+    for (size_t p = 1; p < n; ++p) {
+      auto joined = Replica::OpenOrJoin(*peers_[p].vault, review_id_, peers_[p].options);
+      REQUIRE_MESSAGE(joined.ok(), joined.status().ToString());
+      peers_[p].replica = std::move(joined).value();
+      std::vector<Bytes> batch = initial;
+      std::shuffle(batch.begin(), batch.end(), rng_);
+      auto got = R(p).ReceiveAll(batch);
+      REQUIRE_MESSAGE(got.ok(), got.status().ToString());
+      for (const auto& g : *got)
+        REQUIRE_MESSAGE(g.outcome != Outcome::kQuarantined, "initial change quarantined: ", g.reason);
+      REQUIRE_MESSAGE(R(p).Problems().empty(), ProblemsText(R(p)));
+      REQUIRE(R(p).CanonicalString() == R(0).CanonicalString());
+    }
+    Collect();
+    for (auto& peer : peers_)
+      for (const auto& h : order_) peer.has.insert(h);
+  }
+
+  // ---- clocks ----
+  void AdvanceTime() {
+    now_ += Pick(0, 3) == 0 ? 0 : Pick(1, 4000);
+    for (auto& peer : peers_) SetClock(peer);
+  }
+  // Each device's clock: true time plus its skew plus up to a second of
+  // jitter, which may step it backwards a little (as NTP does).
+  void SetClock(Peer& peer) {
+    int64_t jitter = Chance(0.5) ? 0 : PickI(-1000, 1000);
+    *peer.physical = static_cast<uint64_t>(static_cast<int64_t>(now_) + peer.skew_ms + jitter);
+  }
+
+  // ---- choosing entities ----
+  bool Knows(size_t p, const std::string& id) {
+    auto it = R(p).document().entities().find(id);
+    return it != R(p).document().entities().end() && it->second.scope() != nullptr;
+  }
+  std::vector<std::string> Visible(size_t p, bool include_review) {
+    std::vector<std::string> out;
+    for (const auto& id : ids_)
+      if (R(p).document().Find(id) && (include_review || id != review_id_)) out.push_back(id);
+    return out;
+  }
+  // A visible entity, most often one of the hot ones.
+  std::optional<std::string> Target(size_t p, bool include_review, const std::string& type = "") {
+    if (Chance(0.6)) {
+      std::vector<std::string> hot;
+      for (const auto& id : hot_)
+        if (R(p).document().Find(id) && (type.empty() || R(p).document().Find(id)->type() == type))
+          hot.push_back(id);
+      if (!hot.empty()) return OneOf(hot);
+    }
+    std::vector<std::string> all;
+    for (const auto& id : Visible(p, include_review))
+      if (type.empty() || R(p).document().Find(id)->type() == type) all.push_back(id);
+    if (all.empty()) return std::nullopt;
+    return OneOf(all);
+  }
+
+  // ---- values ----
+  json Value(size_t p, const crdt::FieldDef& def) {
+    Peer& peer = peers_[p];
+    ++peer.writes;
+    switch (def.type) {
+      case FieldType::kString:
+        return "p" + std::to_string(p) + "-w" + std::to_string(peer.writes);
+      case FieldType::kText:
+        return "Text by peer " + std::to_string(p) + ", write " + std::to_string(peer.writes) +
+               ":\n\"quoted\", ünïcödé ✓ and a tab\t.";
+      case FieldType::kInteger:
+        return Chance(0.1) ? json(PickI(INT64_MIN, INT64_MAX)) : json(PickI(-1000, 1000));
+      case FieldType::kBoolean:
+        return Chance(0.5);
+      case FieldType::kDate: {
+        int y = static_cast<int>(Pick(1999, 2031)), m = static_cast<int>(Pick(1, 12)),
+            d = static_cast<int>(Pick(1, 28));
+        if (Chance(0.1)) y = 2024, m = 2, d = 29;
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+        return std::string(buf);
+      }
+      case FieldType::kEnum:
+        return OneOf(def.values);
+      case FieldType::kReference:
+        return OneOf(ids_);
+      case FieldType::kStringSet:
+      case FieldType::kRefSet: {
+        json arr = json::array();
+        for (const auto& el : Alphabet(def.type))
+          if (Chance(0.4)) arr.push_back(el);
+        return arr;
+      }
+    }
+    return nullptr;
+  }
+  // Small element alphabets so that adds and removes of one element race.
+  std::vector<std::string> Alphabet(FieldType t) {
+    if (t == FieldType::kStringSet) return {"a", "b", "c", "d"};
+    return std::vector<std::string>(ids_.begin(), ids_.begin() + std::min<size_t>(ids_.size(), 4));
+  }
+  std::map<std::string, json> RandomFields(size_t p, const std::string& type, size_t max) {
+    const crdt::EntityType* t = schema_.Find(type);
+    REQUIRE(t);
+    std::vector<std::string> names;
+    for (const auto& [name, def] : t->fields) names.push_back(name);
+    std::map<std::string, json> out;
+    size_t n = Pick(1, std::min(max, names.size()));
+    for (size_t i = 0; i < n; ++i) {
+      const std::string& name = OneOf(names);
+      const crdt::FieldDef& def = t->fields.at(name);
+      if (!crdt::IsSet(def.type) && Chance(0.08)) {
+        out[name] = nullptr;  // clears the field
+        ++stats_.clears;
+      } else {
+        out[name] = Value(p, def);
+      }
+    }
+    return out;
+  }
+  std::string HotField(const std::string& type) {
+    if (type == "probe") return Chance(0.7) ? "label" : "count";
+    if (type == "attachment") return "name";
+    return "title";
+  }
+
+  // ---- local edits ----
+  void Ok(const Status& s, const std::string& what) { REQUIRE_MESSAGE(s.ok(), what, ": ", s.ToString()); }
+
+  void LocalEdit(size_t p, std::vector<Event>& events) {
+    Replica& r = R(p);
+    SetClock(peers_[p]);
+    size_t roll = Pick(0, 99);
+    if (roll < 12) {  // create
+      std::string type = OneOf(std::vector<std::string>{"probe", "probe", "note", "attachment"});
+      std::optional<std::string> comp;
+      if (Chance(0.5)) comp = Chance(0.5) ? "general" : "family";
+      auto fields = Chance(0.7) ? RandomFields(p, type, 4) : std::map<std::string, json>{};
+      auto id = r.AddEntity(type, fields, comp);
+      REQUIRE_MESSAGE(id.ok(), "AddEntity: ", id.status().ToString());
+      ids_.push_back(*id);
+      Trace("p" + std::to_string(p) + " create " + type + " " + Short(*id) + " " + json(fields).dump());
+      if (type == "probe" && hot_.size() < 5 && Chance(0.3)) hot_.push_back(*id);
+      return;
+    }
+    if (roll < 42) {  // write the hot field of a hot entity: colliding writes
+      auto e = Target(p, /*include_review=*/true);
+      if (!e) return;
+      std::string type = r.document().Find(*e)->type();
+      std::string field = HotField(type);
+      json v = Value(p, *schema_.Field(type, field));
+      Ok(r.SetFields(*e, {{field, v}}), "SetFields");
+      events.push_back({p, 's', *e, field, ""});
+      Trace("p" + std::to_string(p) + " set " + Short(*e) + "." + field + " = " + v.dump());
+      return;
+    }
+    if (roll < 54) {  // write several random fields, sets included
+      auto e = Target(p, /*include_review=*/false);
+      if (!e) return;
+      std::string type = r.document().Find(*e)->type();
+      auto fields = RandomFields(p, type, 4);
+      Ok(r.SetFields(*e, fields), "SetFields");
+      for (const auto& [f, v] : fields)
+        if (!crdt::IsSet(schema_.Field(type, f)->type)) events.push_back({p, 's', *e, f, ""});
+      Trace("p" + std::to_string(p) + " set " + Short(*e) + " " + json(fields).dump());
+      return;
+    }
+    if (roll < 66) {  // add to a set
+      auto e = Target(p, false, "probe");
+      if (!e) return;
+      std::string field = Chance(0.7) ? "tags" : "refs";
+      std::string el = OneOf(Alphabet(schema_.Field("probe", field)->type));
+      Ok(r.AddToSet(*e, field, el), "AddToSet");
+      events.push_back({p, 'a', *e, field, el});
+      Trace("p" + std::to_string(p) + " add " + Short(*e) + "." + field + " += " + Short(el));
+      return;
+    }
+    if (roll < 80) {  // remove from a set, preferring an element that is there
+      auto e = Target(p, false, "probe");
+      if (!e) return;
+      std::string field = Chance(0.7) ? "tags" : "refs";
+      auto present = r.document().Find(*e)->SetValue(field);
+      std::string el = present.empty() || Chance(0.15)
+                           ? OneOf(Alphabet(schema_.Field("probe", field)->type))
+                           : OneOf(std::vector<std::string>(present.begin(), present.end()));
+      bool live = !r.document().Find(*e)->LiveTags(field, el).empty();
+      Ok(r.RemoveFromSet(*e, field, el), "RemoveFromSet");
+      if (live) events.push_back({p, 'r', *e, field, el});
+      Trace("p" + std::to_string(p) + " remove " + Short(*e) + "." + field + " -= " + Short(el) +
+            (live ? "" : " (absent: no change)"));
+      return;
+    }
+    if (roll < 88) {  // delete, mostly a hot entity others are editing
+      auto e = Target(p, /*include_review=*/false);
+      if (!e) return;
+      Ok(r.DeleteEntity(*e), "DeleteEntity");
+      events.push_back({p, 'd', *e, "", ""});
+      Trace("p" + std::to_string(p) + " delete " + Short(*e));
+      return;
+    }
+    if (roll < 95) {  // restore something this peer sees deleted
+      std::vector<std::string> gone;
+      for (const auto& id : ids_)
+        if (Knows(p, id) && !r.document().Find(id)) gone.push_back(id);
+      if (gone.empty()) return;
+      std::string e = OneOf(gone);
+      Ok(r.RestoreEntity(e), "RestoreEntity");
+      ++stats_.restores;
+      Trace("p" + std::to_string(p) + " restore " + Short(e));
+      return;
+    }
+    RawCommit(p, events);
+  }
+
+  // Changes of several ops, straight through Commit.
+  void RawCommit(size_t p, std::vector<Event>& events) {
+    Replica& r = R(p);
+    ++stats_.raw_commits;
+    size_t kind = Pick(0, 3);
+    if (kind == 0) {  // the same field twice in one change: the later op wins
+      auto e = Target(p, false, "probe");
+      if (!e) return;
+      const crdt::Entity* ent = r.document().Find(*e);
+      json v1 = Value(p, *schema_.Field("probe", "label")), v2 = Value(p, *schema_.Field("probe", "label"));
+      auto h = r.Commit(ent->compartment(), {{{"o", "set"}, {"e", *e}, {"t", "probe"}, {"f", "label"}, {"v", v1}},
+                                             {{"o", "set"}, {"e", *e}, {"t", "probe"}, {"f", "label"}, {"v", v2}}});
+      Ok(h.status(), "Commit");
+      events.push_back({p, 's', *e, "label", ""});
+      Trace("p" + std::to_string(p) + " commit " + Short(*e) + ".label = " + v1.dump() + " then " + v2.dump());
+    } else if (kind == 1) {  // create one entity and edit another in the same change and compartment
+      std::string comp = Chance(0.5) ? "general" : "family";
+      std::string id = "t" + std::to_string(seed_) + "-" + std::to_string(ids_.size());
+      std::vector<crdt::Op> ops = {{{"o", "create"}, {"e", id}, {"t", "probe"}},
+                                   {{"o", "set"}, {"e", id}, {"t", "probe"}, {"f", "level"}, {"v", "high"}},
+                                   {{"o", "add"}, {"e", id}, {"t", "probe"}, {"f", "tags"}, {"v", "a"}}};
+      std::vector<std::string> same;
+      for (const auto& other : Visible(p, false)) {
+        const crdt::Entity* ent = r.document().Find(other);
+        if (ent->compartment() == comp && ent->type() == "probe") same.push_back(other);
+      }
+      std::string other;
+      if (!same.empty()) {
+        other = OneOf(same);
+        ops.push_back({{"o", "set"}, {"e", other}, {"t", "probe"}, {"f", "link"}, {"v", id}});
+        ops.push_back({{"o", "add"}, {"e", other}, {"t", "probe"}, {"f", "refs"}, {"v", id}});
+        events.push_back({p, 's', other, "link", ""});
+        events.push_back({p, 'a', other, "refs", id});
+      }
+      Ok(r.Commit(comp, ops).status(), "Commit");
+      ids_.push_back(id);
+      Trace("p" + std::to_string(p) + " commit create " + id + " in " + comp +
+            (other.empty() ? "" : " and link it from " + Short(other)));
+    } else if (kind == 2) {  // delete and restore in one change: the restore (later op) wins
+      auto e = Target(p, false);
+      if (!e) return;
+      const crdt::Entity* ent = r.document().Find(*e);
+      std::string type = ent->type();
+      Ok(r.Commit(ent->compartment(),
+                  {{{"o", "delete"}, {"e", *e}, {"t", type}}, {{"o", "restore"}, {"e", *e}, {"t", type}}})
+             .status(),
+         "Commit");
+      Trace("p" + std::to_string(p) + " commit delete+restore " + Short(*e));
+    } else {  // ops naming another scope than the entity's: kept apart, never shown
+      std::string e = OneOf(ids_);
+      if (e == review_id_) return;
+      bool known = Knows(p, e);
+      std::string comp = Chance(0.5) ? "general" : "family";
+      std::string type = Chance(0.5) ? "note" : "probe";
+      std::vector<crdt::Op> ops;
+      // A create for an id this peer has not seen may be the earliest, and so
+      // decide the entity's scope on every replica once all is delivered.
+      if (!known || Chance(0.3)) ops.push_back({{"o", "create"}, {"e", e}, {"t", type}});
+      if (type == "note")
+        ops.push_back({{"o", "set"}, {"e", e}, {"t", "note"}, {"f", "title"}, {"v", "stray"}});
+      else
+        ops.push_back({{"o", "add"}, {"e", e}, {"t", "probe"}, {"f", "tags"}, {"v", "stray"}});
+      Ok(r.Commit(comp, ops).status(), "Commit");
+      misscoped_.insert(e);
+      ++stats_.misscoped;
+      Trace("p" + std::to_string(p) + " commit " + std::to_string(ops.size()) + " op(s) on " + Short(e) +
+            " as " + comp + "/" + type + (known ? "" : " (entity not yet seen here)"));
+    }
+  }
+
+  // Closes a replica and opens it again from its vault: same state.
+  void Restart(size_t p) {
+    std::string before = R(p).CanonicalString();
+    size_t problems = R(p).Problems().size(), changes = R(p).change_count();
+    peers_[p].replica.reset();
+    auto opened = Replica::Open(*peers_[p].vault, review_id_, peers_[p].options);
+    REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+    peers_[p].replica = std::move(opened).value();
+    INFO("peer ", p, " reopened from its vault");
+    REQUIRE(R(p).CanonicalString() == before);
+    REQUIRE(R(p).Problems().size() == problems);
+    REQUIRE(R(p).change_count() == changes);
+    ++stats_.restarts;
+    Trace("p" + std::to_string(p) + " restart");
+  }
+
+  void CountConcurrency(const std::vector<Event>& events) {
+    for (size_t i = 0; i < events.size(); ++i)
+      for (size_t j = 0; j < events.size(); ++j) {
+        const Event& a = events[i];
+        const Event& b = events[j];
+        if (a.peer == b.peer || a.entity != b.entity) continue;
+        if (i < j && a.kind == 's' && b.kind == 's' && a.field == b.field) ++stats_.same_field;
+        if (a.kind == 'd' && b.kind != 'd') ++stats_.delete_vs_edit;
+        if (a.kind == 'a' && b.kind == 'r' && a.field == b.field && a.element == b.element)
+          ++stats_.add_vs_remove;
+      }
+  }
+
+  // ---- delivery ----
+  // The union of every replica's stored changes (as a sync would gather them).
+  void Collect() {
+    for (size_t p = 0; p < peers_.size(); ++p) {
+      Status s = R(p).ForEachChange([&](const crdt::Change& c) {
+        if (pool_.emplace(c.hash, c.sealed).second) order_.push_back(c.hash);
+        peers_[p].has.insert(c.hash);
+        return Status::Ok();
+      });
+      REQUIRE_MESSAGE(s.ok(), s.ToString());
+    }
+  }
+
+  void Deliver(bool everything) {
+    Collect();
+    for (size_t p = 0; p < peers_.size(); ++p) {
+      Peer& peer = peers_[p];
+      if (!everything && Chance(0.15)) continue;  // offline this round
+      double rate = everything ? 1.0 : std::uniform_real_distribution<double>(0.2, 0.9)(rng_);
+      std::vector<crdt::Hash> batch;
+      for (const auto& h : order_)
+        if (!peer.has.count(h) && Chance(rate)) {
+          batch.push_back(h);
+          if (Chance(0.1)) batch.push_back(h);  // sent twice
+        }
+      for (size_t k = Pick(0, 3); k > 0; --k) batch.push_back(OneOf(order_));  // already there
+      if (batch.empty()) continue;
+      if (Chance(0.3)) {  // newest first: as many as possible arrive before their deps
+        std::map<crdt::Hash, size_t> pos;
+        for (size_t i = 0; i < order_.size(); ++i) pos[order_[i]] = i;
+        std::stable_sort(batch.begin(), batch.end(),
+                         [&](const crdt::Hash& x, const crdt::Hash& y) { return pos[x] > pos[y]; });
+      } else {
+        std::shuffle(batch.begin(), batch.end(), rng_);
+      }
+      size_t chunks = Pick(1, 3);
+      size_t waited = 0, dups = 0;
+      for (size_t c = 0; c < chunks; ++c) {
+        size_t from = batch.size() * c / chunks, to = batch.size() * (c + 1) / chunks;
+        std::vector<Bytes> sealed;
+        for (size_t i = from; i < to; ++i) sealed.push_back(pool_.at(batch[i]));
+        auto got = R(p).ReceiveAll(sealed);
+        REQUIRE_MESSAGE(got.ok(), "peer ", p, " ReceiveAll: ", got.status().ToString());
+        for (const auto& g : *got) {
+          INFO("peer ", p, " received ", g.hash, ": ", review::OutcomeName(g.outcome), " ", g.reason);
+          REQUIRE((g.outcome == Outcome::kApplied || g.outcome == Outcome::kDuplicate ||
+                   g.outcome == Outcome::kPending));
+          waited += g.outcome == Outcome::kPending;
+          dups += g.outcome == Outcome::kDuplicate;
+        }
+      }
+      for (const auto& h : batch) peer.has.insert(h);
+      stats_.waited += waited;
+      stats_.duplicates += dups;
+      Trace("deliver " + std::to_string(batch.size()) + " to p" + std::to_string(p) + " in " +
+            std::to_string(chunks) + " call(s): " + std::to_string(waited) + " waiting, " +
+            std::to_string(dups) + " duplicates; now " + std::to_string(R(p).Problems().size()) +
+            " not applied");
+    }
+  }
+
+  // ---- the end ----
+  void Verify() {
+    const std::string reference = R(0).CanonicalString();
+    for (size_t p = 0; p < peers_.size(); ++p) {
+      INFO("peer ", p, " (device ", peers_[p].replica->device(), ")");
+      CHECK_MESSAGE(R(p).Problems().empty(), "changes not applied:", ProblemsText(R(p)));
+      CHECK(R(p).change_count() == pool_.size());
+      std::string mine = R(p).CanonicalString();
+      CHECK_MESSAGE(mine == reference, "diverged from peer 0:", Diff(reference, mine));
+      CHECK(R(p).StateHashHex() == R(0).StateHashHex());
+    }
+    REQUIRE_MESSAGE(!doctest::getContextOptions()->abort_after ||
+                        doctest::getContextOptions()->abort_after > 0,
+                    "");
+    json canon = json::parse(reference);
+    stats_.changes = pool_.size();
+    stats_.entities = ids_.size();
+    stats_.visible = canon["entities"].size();
+    CheckAgainstHistory(canon);
+
+    // Not vacuous: the run must have had something to converge on.
+    CHECK(stats_.visible >= 4);
+    CHECK(stats_.same_field > 0);
+    CHECK(stats_.delete_vs_edit > 0);
+    CHECK(stats_.add_vs_remove > 0);
+    CHECK(stats_.waited > 0);
+    CHECK(stats_.duplicates > 0);
+  }
+
+  // The converged state is the one the merge rules give: for each field the
+  // write with the greatest stamp, an entity shown unless its latest
+  // delete/restore was a delete. The audit trail lists ops in stamp order.
+  void CheckAgainstHistory(const json& canon) {
+    auto history = R(0).History();
+    REQUIRE_MESSAGE(history.ok(), history.status().ToString());
+    std::map<std::pair<std::string, std::string>, json> last_set;
+    std::map<std::string, bool> deleted;
+    std::map<std::pair<std::string, std::string>, std::set<std::string>> added;
+    for (const auto& h : *history) {
+      if (h.op == "set") last_set[{h.entity, h.field}] = h.value;
+      if (h.op == "delete") deleted[h.entity] = true;
+      if (h.op == "restore") deleted[h.entity] = false;
+      if (h.op == "add") added[{h.entity, h.field}].insert(h.value.get<std::string>());
+    }
+    const json& entities = canon["entities"];
+    for (const auto& id : ids_) {
+      if (misscoped_.count(id)) continue;
+      INFO("entity ", id);
+      bool shown = entities.contains(id);
+      CHECK(shown == !deleted[id]);
+      if (!shown) continue;
+      const json& fields = entities[id]["fields"];
+      for (const auto& [key, value] : last_set) {
+        if (key.first != id) continue;
+        INFO("field ", key.second);
+        if (value.is_null()) {
+          CHECK_FALSE(fields.contains(key.second));
+        } else {
+          CHECK(fields.value(key.second, json()) == value);
+        }
+      }
+      for (const auto& [name, value] : fields.items()) {
+        if (!value.is_array()) continue;
+        ++stats_.set_values;
+        for (const auto& el : value) CHECK(added[{id, name}].count(el.get<std::string>()) == 1);
+      }
+    }
+  }
+
+  uint64_t seed_;
+  std::mt19937_64 rng_;
+  crdt::Schema schema_;
+  std::vector<Peer> peers_;
+  std::string review_id_;
+  std::vector<std::string> ids_;  // every entity id, in the order the test made them
+  std::vector<std::string> hot_;  // the entities most edits go to
+  std::set<std::string> misscoped_;
+  std::map<crdt::Hash, Bytes> pool_;
+  std::vector<crdt::Hash> order_;
+  uint64_t now_ = kStartMs;
+  size_t round_ = 0;
+  Stats stats_;
+};
+
+Stats RunSeed(uint64_t seed) {
+  INFO("seed ", seed, " (replay with CASEBOARD_TEST_SEED=", seed, ")");
+  return Run(seed).Go();
+}
+
+// ---------------------------------------------------------------------------
+// Small deterministic networks for the scenario tests.
+
+struct Device {
+  TempDir dir;
+  std::unique_ptr<store::Vault> vault;
+  std::shared_ptr<uint64_t> physical = std::make_shared<uint64_t>(kStartMs);
+  std::unique_ptr<Replica> replica;
+  Device() : vault(CreateVault(dir.str())) {}
+  Replica& operator*() { return *replica; }
+  Replica* operator->() { return replica.get(); }
+};
+
+// `owner` creates a review and adds `other` as an editor, who joins.
+void Pair(Device& owner, Device& other, const crdt::Schema& schema) {
+  auto r = Replica::Create(*owner.vault, "Scenario", Options(schema, owner.physical, 1000));
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  owner.replica = std::move(r).value();
+  auto who = other.vault->Identity();
+  REQUIRE(who.ok());
+  REQUIRE(owner->AddMember(*who, crdt::Role::kEditor, {"general", "family"}).ok());
+  auto joined = Replica::OpenOrJoin(*other.vault, owner->id(), Options(schema, other.physical, 1000));
+  REQUIRE(joined.ok());
+  other.replica = std::move(joined).value();
+}
+
+std::vector<review::ReceiveResult> Sync(Replica& to, const Replica& from) {
+  auto got = to.ReceiveAll(AllChanges(from));
+  REQUIRE_MESSAGE(got.ok(), got.status().ToString());
+  return *got;
+}
+
+void SyncBoth(Replica& a, Replica& b) {
+  Sync(a, b);
+  Sync(b, a);
+  Sync(a, b);
+}
+
+json FieldOf(const Replica& r, const std::string& id, const std::string& field) {
+  const crdt::Entity* e = r.document().Find(id);
+  REQUIRE(e);
+  const json* v = e->Field(field);
+  return v ? *v : json();
+}
+
+}  // namespace
+
+TEST_CASE("the test schema has a field of every type") {
+  std::set<FieldType> seen;
+  for (const auto& [name, def] : TestSchema().Find("probe")->fields) seen.insert(def.type);
+  for (FieldType t : {FieldType::kString, FieldType::kInteger, FieldType::kBoolean, FieldType::kDate,
+                      FieldType::kEnum, FieldType::kReference, FieldType::kStringSet, FieldType::kRefSet,
+                      FieldType::kText})
+    CHECK_MESSAGE(seen.count(t), crdt::FieldTypeName(t));
+}
+
+TEST_CASE("concurrent edits merge by the rules: later write wins, delete vs edit, add wins over remove") {
+  crdt::Schema schema = TestSchema();
+  Device a, b;
+  Pair(a, b, schema);
+  auto made = a->AddEntity("probe", {{"label", "start"}, {"tags", json::array({"x"})}});
+  REQUIRE(made.ok());
+  const std::string e = *made;
+  Sync(*b, *a);
+  REQUIRE(b->document().Find(e));
+  REQUIRE(a->CanonicalString() == b->CanonicalString());
+
+  SUBCASE("placeholder") {}
+
+  // Concurrent writes to one field: the larger timestamp wins on both.
+  *a.physical = kStartMs + 1000;
+  *b.physical = kStartMs + 2000;
+  REQUIRE(a->SetFields(e, {{"label", "from A"}}).ok());
+  REQUIRE(b->SetFields(e, {{"label", "from B"}}).ok());
+  CHECK(FieldOf(*a, e, "label") == "from A");
+  CHECK(FieldOf(*b, e, "label") == "from B");
+  SyncBoth(*a, *b);
+  CHECK(FieldOf(*a, e, "label") == "from B");
+  CHECK(FieldOf(*b, e, "label") == "from B");
+  CHECK(a->CanonicalString() == b->CanonicalString());
+  // The losing write is not lost from the audit trail.
+  auto history = a->History(e);
+  REQUIRE(history.ok());
+  CHECK(std::any_of(history->begin(), history->end(), [](const review::HistoryEntry& h) {
+    return h.op == "set" && h.value == "from A";
+  }));
+
+  // Same physical time on both: the tie goes to the larger device id, on both.
+  *a.physical = kStartMs + 5000;
+  *b.physical = kStartMs + 5000;
+  REQUIRE(a->SetFields(e, {{"count", 1}}).ok());
+  REQUIRE(b->SetFields(e, {{"count", 2}}).ok());
+  SyncBoth(*a, *b);
+  json tie = a->device() > b->device() ? json(1) : json(2);
+  CHECK(FieldOf(*a, e, "count") == tie);
+  CHECK(FieldOf(*b, e, "count") == tie);
+  CHECK(a->CanonicalString() == b->CanonicalString());
+
+  // A delete concurrent with a later edit: deleted on both; the edit is kept
+  // and shows when the entity is restored.
+  *a.physical = kStartMs + 10000;
+  *b.physical = kStartMs + 11000;
+  REQUIRE(a->DeleteEntity(e).ok());
+  REQUIRE(b->SetFields(e, {{"notes", "edited while deleted"}}).ok());
+  SyncBoth(*a, *b);
+  CHECK(a->document().Find(e) == nullptr);
+  CHECK(b->document().Find(e) == nullptr);
+  CHECK_FALSE(json::parse(a->CanonicalString())["entities"].contains(e));
+  CHECK(a->CanonicalString() == b->CanonicalString());
+  *a.physical = kStartMs + 12000;
+  REQUIRE(a->RestoreEntity(e).ok());
+  SyncBoth(*a, *b);
+  CHECK(FieldOf(*a, e, "notes") == "edited while deleted");
+  CHECK(FieldOf(*b, e, "notes") == "edited while deleted");
+  CHECK(FieldOf(*b, e, "label") == "from B");
+  CHECK(a->CanonicalString() == b->CanonicalString());
+
+  // A remove concurrent with an add of the same element: the add wins.
+  *a.physical = kStartMs + 13000;
+  *b.physical = kStartMs + 13000;
+  REQUIRE(a->RemoveFromSet(e, "tags", "x").ok());
+  REQUIRE(b->AddToSet(e, "tags", "x").ok());
+  REQUIRE(a->AddToSet(e, "tags", "y").ok());
+  REQUIRE(b->AddToSet(e, "tags", "z").ok());
+  CHECK(a->document().Find(e)->SetValue("tags") == std::set<std::string>{"y"});
+  SyncBoth(*a, *b);
+  CHECK(a->document().Find(e)->SetValue("tags") == std::set<std::string>{"x", "y", "z"});
+  CHECK(b->document().Find(e)->SetValue("tags") == std::set<std::string>{"x", "y", "z"});
+  CHECK(a->CanonicalString() == b->CanonicalString());
+  // A remove that has seen every add takes the element out everywhere.
+  *a.physical = kStartMs + 14000;
+  REQUIRE(a->RemoveFromSet(e, "tags", "x").ok());
+  SyncBoth(*a, *b);
+  CHECK(b->document().Find(e)->SetValue("tags") == std::set<std::string>{"y", "z"});
+  CHECK(a->CanonicalString() == b->CanonicalString());
+  CHECK(a->Problems().empty());
+  CHECK(b->Problems().empty());
+}
+
+TEST_CASE("a change from a clock a day ahead is held, not applied, until its time is plausible") {
+  crdt::Schema schema = TestSchema();
+  Device honest, fast;
+  Pair(honest, fast, schema);
+  auto made = honest->AddEntity("probe", {{"label", "start"}});
+  REQUIRE(made.ok());
+  const std::string e = *made;
+  Sync(*fast, *honest);
+  REQUIRE(fast->Problems().empty());
+
+  // The fast device's clock runs a day ahead (far beyond the 10 minutes allowed).
+  *fast.physical = kStartMs + kDay;
+  REQUIRE(fast->SetFields(e, {{"label", "from the future"}}).ok());
+  REQUIRE(fast->SetFields(e, {{"count", 7}}).ok());  // builds on the first
+
+  *honest.physical = kStartMs + 60000;
+  auto got = Sync(*honest, *fast);
+  size_t held = 0, waiting = 0;
+  for (const auto& g : got) {
+    held += g.outcome == Outcome::kHeld;
+    waiting += g.outcome == Outcome::kPending;
+  }
+  CHECK(held == 1);
+  CHECK(waiting == 1);
+  auto problems = honest->Problems();
+  REQUIRE(problems.size() == 2);
+  CHECK(std::count_if(problems.begin(), problems.end(),
+                      [](const review::Problem& p) { return p.state == "held"; }) == 1);
+  CHECK(FieldOf(*honest, e, "label") == "start");
+  CHECK(FieldOf(*honest, e, "count").is_null());
+
+  // The honest device's own later write stands; its clock was not dragged a day ahead.
+  *honest.physical = kStartMs + 120000;
+  REQUIRE(honest->SetFields(e, {{"label", "honest"}}).ok());
+  CHECK(FieldOf(*honest, e, "label") == "honest");
+  auto history = honest->History(e);
+  REQUIRE(history.ok());
+  CHECK(history->back().hlc.wall_ms == kStartMs + 120000);
+  Sync(*honest, *fast);  // asking again changes nothing while the time is implausible
+  CHECK(FieldOf(*honest, e, "label") == "honest");
+  CHECK(honest->Problems().size() == 2);
+
+  // Once the honest clock reaches that time, any receive retries the held change.
+  *honest.physical = kStartMs + kDay;
+  auto none = honest->ReceiveAll({});
+  REQUIRE(none.ok());
+  CHECK(honest->Problems().empty());
+  CHECK(FieldOf(*honest, e, "label") == "from the future");  // its timestamp is the later one
+  CHECK(FieldOf(*honest, e, "count") == 7);
+  SyncBoth(*honest, *fast);
+  CHECK(honest->CanonicalString() == fast->CanonicalString());
+  CHECK(fast->Problems().empty());
+}
+
+TEST_CASE("replicas converge: random ops, random delivery with duplicates and delays") {
+  std::vector<uint64_t> seeds;
+  auto one = EnvNumber("CASEBOARD_TEST_SEED");
+  auto soak = EnvNumber("CASEBOARD_SOAK_SECONDS");
+  uint64_t count = EnvNumber("CASEBOARD_CONVERGENCE_SEEDS").value_or(12);
+  auto start = std::chrono::steady_clock::now();
+  size_t ran = 0;
+  Stats total;
+  auto add = [&](const Stats& s) {
+    ++ran;
+    total.changes += s.changes;
+    total.same_field += s.same_field;
+    total.delete_vs_edit += s.delete_vs_edit;
+    total.add_vs_remove += s.add_vs_remove;
+    total.waited += s.waited;
+    total.duplicates += s.duplicates;
+    total.restarts += s.restarts;
+  };
+  if (one) {
+    Stats s = RunSeed(*one);
+    add(s);
+    MESSAGE("seed ", *one, ": ", s.Summary());
+  } else if (soak) {
+    uint64_t first = std::random_device{}() | (static_cast<uint64_t>(std::random_device{}()) << 32);
+    MESSAGE("soak for ", *soak, " s from seed ", first);
+    for (uint64_t seed = first;
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(*soak); ++seed)
+      add(RunSeed(seed));
+  } else {
+    for (uint64_t seed = 1; seed <= count; ++seed) add(RunSeed(seed));
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  MESSAGE(ran, " seed(s) converged in ", secs, " s: ", total.changes, " changes, ", total.same_field,
+          " concurrent same-field writes, ", total.delete_vs_edit, " delete/edit races, ",
+          total.add_vs_remove, " add/remove races, ", total.waited, " early arrivals, ", total.duplicates,
+          " duplicates, ", total.restarts, " restarts");
+}
