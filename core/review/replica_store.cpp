@@ -225,17 +225,22 @@ void Replica::Quarantine(const Change& change, const std::string& reason) {
   batch_.Put({review_id_, "quarantine", change.HashHex()}, json::to_cbor(record));
 }
 
+Status Replica::WriteBatched() {
+  if (batch_.empty()) return Status::Ok();
+  CB_RETURN_IF_ERROR(vault_.Write(batch_));
+  batch_ = store::WriteBatch();
+  return Status::Ok();
+}
+
 Status Replica::Flush() {
-  if (!batch_.empty()) {
-    CB_RETURN_IF_ERROR(vault_.Write(batch_));
-    batch_ = store::WriteBatch();
-  }
+  CB_RETURN_IF_ERROR(WriteBatched());
   if (since_snapshot_ >= options_.snapshot_every) return Snapshot();
   return Status::Ok();
 }
 
 Status Replica::Snapshot() {
-  CB_RETURN_IF_ERROR(Flush().ok() || batch_.empty() ? Status::Ok() : Status::Internal("unflushed changes"));
+  // The snapshot covers the log up to next_log_, so the log must be on disk first.
+  CB_RETURN_IF_ERROR(WriteBatched());
   json msets = json::array();
   for (const auto& set : msets_) {
     json hs = json::array();

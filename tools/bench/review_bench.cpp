@@ -1,22 +1,17 @@
 // review_bench: what the review engine costs, measured.
 //
 // Three parts, each chosen by a flag (all of them when none is given):
-//   --ops         device A authors N "set" ops (default 1,000,000) in changes of
-//                 100 over 10,000 notes with Replica::Commit; device B, a member,
-//                 then takes them all in one ReceiveAll. Time of each side, and
-//                 peak RSS of each.
-//   --open        a review of 100,000 one-op changes opened from the vault with
-//                 its latest snapshot and without one (the record deleted, then
-//                 put back), alternating, median of --runs. Both must give the
-//                 same state hash.
-//   --throughput  one-op changes committed in a loop (seal + sign + store),
-//                 against raw Ed25519Sign on messages of the same size in the
-//                 same run, the limit; and B's receive rate against raw
-//                 Ed25519Verify, the limit on that side.
-//
-// Vaults use the test scrypt cost: unlocking is vault_bench's business.
-// Build it in Release; a debug build measures the compiler, not the engine.
+//   --ops         device A commits 1M "set" ops in changes of 100 over 10k notes;
+//                 device B, a member, takes them all in one ReceiveAll. Time and
+//                 peak RSS of each side.
+//   --open        a review of 100k one-op changes opened with its snapshot and
+//                 without (the record deleted, then put back); same state both ways.
+//   --throughput  one-op commits (seal + sign + store) against raw Ed25519Sign of
+//                 messages the same size, the limit; B's receive against Ed25519Verify.
+// Vaults use the test scrypt cost (unlocking is vault_bench's business). Build
+// in Release; a debug build measures the compiler, not the engine.
 #include <stdlib.h>  // mkdtemp
+#include <time.h>    // clock_gettime
 
 #include <algorithm>
 #include <cerrno>
@@ -79,21 +74,32 @@ T Must(Result<T> r, const char* what) {
   return std::move(r).value();
 }
 
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
+// Wall and CPU seconds of some work. The program is single-threaded, so its
+// CPU time is the work's own: wall minus CPU is time spent waiting (fsync),
+// and CPU time is barely disturbed by other load on the machine.
+struct Span {
+  double wall = 0, cpu = 0;
+  Span& operator+=(const Span& o) { return wall += o.wall, cpu += o.cpu, *this; }
+};
+
+double CpuNow() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+template <typename F>
+Span Time(F&& work) {
+  auto wall = Clock::now();
+  double cpu = CpuNow();
+  work();
+  return {std::chrono::duration<double>(Clock::now() - wall).count(), CpuNow() - cpu};
 }
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   size_t mid = v.size() / 2;
   return v.size() % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
-
-uint64_t SplitMix(uint64_t& state) {
-  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
 }
 
 // Peak (VmHWM) or current (VmRSS) resident set size from /proc/self/status, in MiB.
@@ -125,8 +131,36 @@ void Line(const char* label, const char* fmt, ...) {
   std::printf("\n");
 }
 
+// "12.34 s wall  5.67 s CPU   1234 x/s wall   5678 x/s CPU" for n items.
+void TimeLine(const char* label, Span t, double n, const char* unit) {
+  Line(label, "%8.2f s wall %7.2f s CPU  %8.0f %s/s wall  %8.0f %s/s CPU", t.wall, t.cpu, n / t.wall, unit,
+       n / t.cpu, unit);
+}
+
 // ---------------------------------------------------------------------------
 // Reviews and devices
+
+// Replica::Flush calls Snapshot() once snapshot_every changes have gone by,
+// and Snapshot() starts with Flush(), which calls Snapshot() again while the
+// count is still over: unbounded recursion, a stack overflow at the first
+// automatic snapshot (core/review/replica_store.cpp). Until that is fixed the
+// benchmark turns automatic snapshots off and takes them itself where the
+// engine would, so the figures include the same work. --engine-snapshots
+// leaves it to the engine (for when the fix is in).
+bool g_engine_snapshots = false;
+const size_t kSnapshotEvery = caseboard::review::ReplicaOptions{}.snapshot_every;
+
+caseboard::review::ReplicaOptions Options() {
+  caseboard::review::ReplicaOptions o;
+  if (!g_engine_snapshots) o.snapshot_every = SIZE_MAX;
+  return o;
+}
+
+// One local change, then a snapshot where the engine would take one.
+void Commit(Replica& r, std::vector<Op> ops) {
+  Must(r.Commit("general", std::move(ops)).status(), "Commit");
+  if (!g_engine_snapshots && r.change_count() % kSnapshotEvery == 0) Must(r.Snapshot(), "Snapshot");
+}
 
 std::unique_ptr<Vault> MakeVault(const std::string& dir) {
   Vault::CreateOptions options;
@@ -147,34 +181,25 @@ Devices MakeDevices(const std::string& dir) {
   Devices d;
   d.vault_a = MakeVault(dir + "/device-a");
   d.vault_b = MakeVault(dir + "/device-b");
-  d.a = Must(Replica::Create(*d.vault_a, "Benchmark review"), "Replica::Create");
+  d.a = Must(Replica::Create(*d.vault_a, "Benchmark review", Options()), "Replica::Create");
   auto b_id = Must(d.vault_b->Identity(), "B's identity");
   Must(d.a->AddMember(b_id, caseboard::crdt::Role::kEditor, {"general"}), "AddMember");
-  d.b = Must(Replica::OpenOrJoin(*d.vault_b, d.a->id()), "B's OpenOrJoin");
+  d.b = Must(Replica::OpenOrJoin(*d.vault_b, d.a->id(), Options()), "B's OpenOrJoin");
   return d;
 }
 
 // A 24-hex-digit id like Replica::AddEntity's, but reproducible.
 std::string NoteId(size_t i) {
-  uint64_t state = i;
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%016llx%08zx", static_cast<unsigned long long>(SplitMix(state)), i);
+  std::snprintf(buf, sizeof buf, "%016llx%08zx", (i + 1) * 0x9e3779b97f4a7c15ull, i);
   return buf;
 }
 
-// The value of op number i: a title, or a paragraph-sized body, never twice the same.
-std::string Value(size_t i, bool body) {
-  static const char kText[] =
-      "Agency records show the family was known to services from the first referral onwards; "
-      "the panel asked why the concerns raised by the school were not shared at the time.";
-  char head[48];
-  std::snprintf(head, sizeof head, body ? "Revision %zu. " : "Note title %zu", i);
-  return body ? head + std::string(kText, 40 + i % 80) : std::string(head);
-}
-
+// Op number i: a new title (even i) or a new paragraph-sized body (odd i) for note `id`.
 Op SetOp(const std::string& id, size_t i) {
-  bool body = i % 2;
-  return {{"o", "set"}, {"e", id}, {"t", "note"}, {"f", body ? "body" : "title"}, {"v", Value(i, body)}};
+  std::string v = (i % 2 ? "Revision " : "Note title ") + std::to_string(i);
+  if (i % 2) v += ": " + std::string(40 + i % 80, static_cast<char>('a' + i % 26));
+  return {{"o", "set"}, {"e", id}, {"t", "note"}, {"f", i % 2 ? "body" : "title"}, {"v", v}};
 }
 
 // Creates `count` notes, `per_change` creations to a change (setup, not timed).
@@ -185,20 +210,31 @@ std::vector<std::string> CreateNotes(Replica& r, size_t count, size_t per_change
     ids.push_back(NoteId(i));
     ops.push_back({{"o", "create"}, {"e", ids.back()}, {"t", "note"}});
     if (ops.size() == per_change || i + 1 == count) {
-      Must(r.Commit("general", std::move(ops)).status(), "committing note creations");
+      Commit(r, std::move(ops));
       ops.clear();
     }
   }
   return ids;
 }
 
-// Every change A stored, in its order: what a sync or an export would carry.
-std::vector<Bytes> AllSealed(const Replica& r, size_t* bytes) {
-  std::vector<Bytes> out;
-  *bytes = 0;
+// Every change A stored, in its order (what a sync or an export carries), and
+// if asked the exact messages Ed25519 signed for them (SignedMessage in
+// crdt/change.cpp); not otherwise, as they would add to B's RSS in --ops.
+struct Exported {
+  std::vector<Bytes> sealed, signed_messages;
+  size_t bytes = 0;
+};
+
+Exported Export(const Replica& r, bool with_messages) {
+  Exported out;
   Must(r.ForEachChange([&](const caseboard::crdt::Change& c) {
-    out.push_back(c.sealed);
-    *bytes += c.sealed.size();
+    out.sealed.push_back(c.sealed);
+    out.bytes += c.sealed.size();
+    if (!with_messages) return Status::Ok();
+    Bytes& m = out.signed_messages.emplace_back();
+    caseboard::AppendLengthPrefixed(m, std::string_view("caseboard/change/v1"));
+    caseboard::AppendLengthPrefixed(m, c.header_bytes);
+    caseboard::AppendLengthPrefixed(m, c.body);
     return Status::Ok();
   }),
        "ForEachChange");
@@ -208,16 +244,19 @@ std::vector<Bytes> AllSealed(const Replica& r, size_t* bytes) {
 // B takes everything; each change must be applied (or, for the one A wrote
 // before adding B, unreadable until the membership change brings B its key),
 // and B must end in A's state.
-double ReceiveChecked(Replica& b, const std::vector<Bytes>& sealed, const std::string& want_hash) {
-  auto start = Clock::now();
-  auto results = Must(b.ReceiveAll(sealed), "B's ReceiveAll");
-  double s = SecondsSince(start);
+Span ReceiveChecked(Replica& b, const std::vector<Bytes>& sealed, const std::string& want_hash) {
+  std::vector<caseboard::review::ReceiveResult> results;
+  Span t = Time([&] {
+    results = Must(b.ReceiveAll(sealed), "B's ReceiveAll");
+    // The one snapshot ReceiveAll's closing Flush would take (see Options).
+    if (!g_engine_snapshots && sealed.size() >= kSnapshotEvery) Must(b.Snapshot(), "B's Snapshot");
+  });
   for (const auto& r : results)
     if (r.outcome != Outcome::kApplied && r.outcome != Outcome::kUnreadable)
       Die("B did not apply change " + r.hash + ": " + OutcomeName(r.outcome) + ", " + r.reason);
   if (!b.Problems().empty()) Die("B has problems after receiving: " + b.Problems().front().reason);
   if (b.StateHashHex() != want_hash) Die("B's state differs from A's after receiving everything");
-  return s;
+  return t;
 }
 
 // ---------------------------------------------------------------------------
@@ -232,42 +271,38 @@ void BenchOps(const std::string& scratch, size_t total_ops, size_t per_change, s
   auto ids = CreateNotes(*d.a, notes, per_change);
 
   bool reset = ResetPeakRss();
-  double rss_before = ProcStatusMiB("VmRSS");
+  double rss_a = ProcStatusMiB("VmRSS");
   std::fprintf(stderr, "ops: A commits %zu changes...\n", changes);
-  // Only the Commit calls are timed; building the ops JSON is the caller's.
-  double author_s = 0;
+  // Only the Commit calls are timed: building the ops JSON is the caller's work.
+  Span author;
   for (size_t c = 0, i = 0; c < changes; ++c) {
     std::vector<Op> ops;
     for (; ops.size() < per_change && i < total_ops; ++i) ops.push_back(SetOp(ids[(i / 2) % notes], i));
-    auto start = Clock::now();
-    Must(d.a->Commit("general", std::move(ops)).status(), "A's Commit");
-    author_s += SecondsSince(start);
+    author += Time([&] { Commit(*d.a, std::move(ops)); });
   }
-  double hwm_author = ProcStatusMiB("VmHWM");
+  double hwm_a = ProcStatusMiB("VmHWM");
   const std::string want = d.a->StateHashHex();
-  size_t sealed_bytes = 0;
-  auto sealed = AllSealed(*d.a, &sealed_bytes);
+  Exported ex = Export(*d.a, false);
   d.a.reset();  // A's memory is not part of B's figures
 
   ResetPeakRss();
-  double rss_before_b = ProcStatusMiB("VmRSS");
-  std::fprintf(stderr, "ops: B receives %zu changes...\n", sealed.size());
-  double receive_s = ReceiveChecked(*d.b, sealed, want);
+  double rss_b = ProcStatusMiB("VmRSS");
+  std::fprintf(stderr, "ops: B receives %zu changes...\n", ex.sealed.size());
+  Span receive = ReceiveChecked(*d.b, ex.sealed, want);
   double hwm_b = ProcStatusMiB("VmHWM");
 
-  const double ops_d = static_cast<double>(total_ops), ch_d = static_cast<double>(changes);
-  Line("A: author (Commit: seal+sign+store+apply)", "%8.2f s  %9.0f ops/s  %7.0f changes/s", author_s,
-       ops_d / author_s, ch_d / author_s);
-  Line("B: ReceiveAll (verify+open+apply+store)", "%8.2f s  %9.0f ops/s  %7.0f changes/s   (%zu changes)",
-       receive_s, ops_d / receive_s, static_cast<double>(sealed.size()) / receive_s, sealed.size());
-  Line("sealed changes, total", "%8.1f MiB  (%.0f B/change)", static_cast<double>(sealed_bytes) / (1 << 20),
-       static_cast<double>(sealed_bytes) / static_cast<double>(sealed.size()));
-  Line("A: RSS before authoring", "%8.1f MiB%s", rss_before,
+  const double n_ops = static_cast<double>(total_ops);
+  TimeLine("A: Commit (seal+sign+store+apply)", author, n_ops, "ops");
+  TimeLine("B: ReceiveAll (verify+open+apply+store)", receive, n_ops, "ops");
+  Line("sealed changes B received", "%8.1f MiB  %zu changes, %.0f B each",
+       static_cast<double>(ex.bytes) / (1 << 20), ex.sealed.size(),
+       static_cast<double>(ex.bytes) / static_cast<double>(ex.sealed.size()));
+  Line("A: RSS before authoring", "%8.1f MiB%s", rss_a,
        reset ? "   (peak reset via /proc/self/clear_refs)" : "   (could not reset the peak)");
-  Line("A: peak RSS (VmHWM) while authoring", "%8.1f MiB", hwm_author);
-  Line("B: RSS before receiving", "%8.1f MiB  (includes the sealed changes held for it)", rss_before_b);
+  Line("A: peak RSS (VmHWM) while authoring", "%8.1f MiB", hwm_a);
+  Line("B: RSS before receiving", "%8.1f MiB  (holds the sealed changes for B)", rss_b);
   Line("B: peak RSS (VmHWM) while receiving", "%8.1f MiB", hwm_b);
-  Line("state hash A == B", "yes");
+  Line("state hash A == B", "%8s", "yes");
   std::printf("\n");
   std::fflush(stdout);
 }
@@ -275,59 +310,57 @@ void BenchOps(const std::string& scratch, size_t total_ops, size_t per_change, s
 // ---------------------------------------------------------------------------
 // Part 2: opening a review of many changes, with and without a snapshot
 
-void BenchOpen(const std::string& scratch, size_t changes, int runs) {
+void BenchOpen(const std::string& scratch, size_t changes, size_t runs) {
   constexpr size_t kNotes = 1000;
-  std::printf("== Open: a review of %zu one-op changes, snapshot_every=%zu, median of %d runs ==\n", changes,
-              caseboard::review::ReplicaOptions{}.snapshot_every, runs);
+  std::printf("== Open: a review of %zu one-op changes, snapshot every %zu, median of %zu runs ==\n", changes,
+              kSnapshotEvery, runs);
   auto vault = MakeVault(scratch + "/open");
   std::string review, want;
   size_t log_entries = 0;
-  double build_s = 0;
+  Span build;
   {
-    auto r = Must(Replica::Create(*vault, "Open benchmark"), "Replica::Create");
+    auto r = Must(Replica::Create(*vault, "Open benchmark", Options()), "Replica::Create");
     auto ids = CreateNotes(*r, kNotes, 100);
     std::fprintf(stderr, "open: committing %zu changes...\n", changes);
-    auto start = Clock::now();
-    for (size_t i = 0; i < changes; ++i)
-      Must(r->Commit("general", {SetOp(ids[(i / 2) % kNotes], i)}).status(), "Commit");
-    build_s = SecondsSince(start);
+    build = Time([&] {
+      for (size_t i = 0; i < changes; ++i) Commit(*r, {SetOp(ids[(i / 2) % kNotes], i)});
+    });
     want = r->StateHashHex();
     review = r->id();
     log_entries = r->change_count();
   }
   const RecordKey snap_key{review, "snapshot", "latest"};
   auto snapshot = Must(vault->Get(snap_key), "reading the snapshot (none was written?)");
-  auto snap_json = nlohmann::json::from_cbor(snapshot.view().begin(), snapshot.view().end());
-  const uint64_t covered = snap_json.at("log").get<uint64_t>();
+  const uint64_t covered =
+      nlohmann::json::from_cbor(snapshot.view().begin(), snapshot.view().end()).at("log").get<uint64_t>();
 
-  // Alternate which comes first so neither always gets the warmer page cache.
-  std::vector<double> with, without;
-  for (int run = 0; run < runs; ++run) {
+  // Alternate which goes first so neither always gets the warmer page cache.
+  std::vector<double> with, without, with_cpu, without_cpu;
+  for (size_t run = 0; run < runs; ++run) {
     for (int side = 0; side < 2; ++side) {
       bool use_snapshot = (side == 0) == (run % 2 == 0);
-      std::fprintf(stderr, "open: run %d/%d, %s snapshot...\n", run + 1, runs,
+      std::fprintf(stderr, "open: run %zu/%zu, %s snapshot...\n", run + 1, runs,
                    use_snapshot ? "with" : "without");
       if (!use_snapshot) Must(vault->Delete(snap_key), "deleting the snapshot");
-      auto start = Clock::now();
-      auto r = Must(Replica::Open(*vault, review), "Replica::Open");
-      (use_snapshot ? with : without).push_back(SecondsSince(start));
+      std::unique_ptr<Replica> r;
+      Span t = Time([&] { r = Must(Replica::Open(*vault, review, Options()), "Replica::Open"); });
+      (use_snapshot ? with : without).push_back(t.wall);
+      (use_snapshot ? with_cpu : without_cpu).push_back(t.cpu);
       if (r->StateHashHex() != want) Die("the opened review's state differs from the one written");
       if (r->change_count() != log_entries) Die("the opened review has a different number of changes");
       r.reset();
       if (!use_snapshot) Must(vault->Put(snap_key, snapshot.view()), "putting the snapshot back");
     }
   }
-  const double n = static_cast<double>(changes);
-  Line("build (Commit x N, snapshots included)", "%8.2f s  %7.0f changes/s", build_s, n / build_s);
+  TimeLine("build: Commit x N (snapshots included)", build, static_cast<double>(changes), "changes");
   Line("snapshot record", "%8.1f MiB  covers %llu of %zu log entries",
        static_cast<double>(snapshot.size()) / (1 << 20), static_cast<unsigned long long>(covered),
        log_entries);
-  Line("Open with snapshot", "%8.3f s  (min %.3f)", Median(with),
-       *std::min_element(with.begin(), with.end()));
-  Line("Open without snapshot (full replay)", "%8.3f s  (min %.3f)  %7.0f changes/s", Median(without),
-       *std::min_element(without.begin(), without.end()), n / Median(without));
-  Line("ratio without/with", "%8.1fx", Median(without) / Median(with));
-  Line("state hash, both ways == written", "yes");
+  Line("Open with snapshot", "%8.3f s wall %7.3f s CPU", Median(with), Median(with_cpu));
+  Line("Open without snapshot (full replay)", "%8.3f s wall %7.3f s CPU  %8.0f changes/s wall",
+       Median(without), Median(without_cpu), static_cast<double>(log_entries) / Median(without));
+  Line("ratio without/with", "%8.1fx wall", Median(without) / Median(with));
+  Line("state hash, both ways == as written", "%8s", "yes");
   std::printf("\n");
   std::fflush(stdout);
 }
@@ -340,54 +373,45 @@ void BenchThroughput(const std::string& scratch, size_t count) {
   Devices d = MakeDevices(scratch + "/throughput");
   auto ids = CreateNotes(*d.a, 100, 100);
   std::fprintf(stderr, "throughput: A commits %zu changes...\n", count);
-  auto start = Clock::now();
-  for (size_t i = 0; i < count; ++i)
-    Must(d.a->Commit("general", {SetOp(ids[i % ids.size()], i)}).status(), "A's Commit");
-  const double commit_s = SecondsSince(start);
+  Span commit = Time([&] {
+    for (size_t i = 0; i < count; ++i) Commit(*d.a, {SetOp(ids[i % ids.size()], i)});
+  });
 
-  // The raw figures sign messages of the size Ed25519 really signs here:
-  // context + header + body, each with a 4-byte length (crdt/change.cpp).
-  size_t sealed_bytes = 0, signed_bytes = 0, n_changes = 0;
-  Must(d.a->ForEachChange([&](const caseboard::crdt::Change& c) {
-    signed_bytes += std::strlen("caseboard/change/v1") + 12 + c.header_bytes.size() + c.body.size();
-    ++n_changes;
-    return Status::Ok();
-  }),
-       "ForEachChange");
-  const size_t msg_size = signed_bytes / n_changes;
-  auto sealed = AllSealed(*d.a, &sealed_bytes);
-
+  // The raw figures sign and verify the very messages A's changes signed,
+  // under a fresh key: the same work with nothing around it.
   std::fprintf(stderr, "throughput: raw Ed25519...\n");
+  Exported ex = Export(*d.a, true);
+  const auto& msgs = ex.signed_messages;
   auto pair = Must(caseboard::crypto::Ed25519Generate(), "Ed25519Generate");
-  std::vector<Bytes> messages(count, Bytes(msg_size));
-  uint64_t state = 7;
-  for (auto& m : messages)
-    for (auto& b : m) b = static_cast<uint8_t>(SplitMix(state));
-  std::vector<caseboard::crypto::Ed25519Signature> sigs(count);
-  start = Clock::now();
-  for (size_t i = 0; i < count; ++i)
-    sigs[i] = Must(caseboard::crypto::Ed25519Sign(pair.seed, messages[i]), "sign");
-  const double sign_s = SecondsSince(start);
-  start = Clock::now();
-  for (size_t i = 0; i < count; ++i)
-    Must(caseboard::crypto::Ed25519Verify(pair.public_key, messages[i], sigs[i]), "verify");
-  const double verify_s = SecondsSince(start);
+  std::vector<caseboard::crypto::Ed25519Signature> sigs(msgs.size());
+  Span sign = Time([&] {
+    for (size_t i = 0; i < msgs.size(); ++i)
+      sigs[i] = Must(caseboard::crypto::Ed25519Sign(pair.seed, msgs[i]), "sign");
+  });
+  Span verify = Time([&] {
+    for (size_t i = 0; i < msgs.size(); ++i)
+      Must(caseboard::crypto::Ed25519Verify(pair.public_key, msgs[i], sigs[i]), "verify");
+  });
 
-  std::fprintf(stderr, "throughput: B receives %zu changes...\n", sealed.size());
-  const double receive_s = ReceiveChecked(*d.b, sealed, d.a->StateHashHex());
+  std::fprintf(stderr, "throughput: B receives %zu changes...\n", ex.sealed.size());
+  Span receive = ReceiveChecked(*d.b, ex.sealed, d.a->StateHashHex());
+  // Raw and B's figures count every change in the log, the few setup ones too.
+  const double n = static_cast<double>(count), n_all = static_cast<double>(msgs.size());
+  auto pct = [](double a, double b) { return 100 * a / b; };
 
-  const double n = static_cast<double>(count);
-  const double commit_rate = n / commit_s, sign_rate = n / sign_s, verify_rate = n / verify_s;
-  const double receive_rate = static_cast<double>(sealed.size()) / receive_s;
-  Line("signed message size (mean)", "%8zu B", msg_size);
-  Line("A: Commit (seal+sign+store+apply)", "%8.2f s  %8.0f changes/s", commit_s, commit_rate);
-  Line("raw Ed25519Sign", "%8.2f s  %8.0f signs/s", sign_s, sign_rate);
-  Line("commit rate / raw sign rate", "%8.1f %%", 100 * commit_rate / sign_rate);
-  Line("B: ReceiveAll", "%8.2f s  %8.0f changes/s   (%zu changes)", receive_s, receive_rate, sealed.size());
-  Line("raw Ed25519Verify", "%8.2f s  %8.0f verifies/s", verify_s, verify_rate);
-  double pct = 100 * receive_rate / verify_rate;
-  Line("receive rate / raw verify rate", "%8.1f %%   (target >= 80 %%: %s)", pct,
-       pct >= 80 ? "met" : "NOT met");
+  size_t msg_bytes = 0;
+  for (const auto& m : msgs) msg_bytes += m.size();
+  Line("signed message size (mean)", "%8.0f B", static_cast<double>(msg_bytes) / n_all);
+  TimeLine("A: Commit (seal+sign+store+apply)", commit, n, "changes");
+  TimeLine("raw Ed25519Sign", sign, n_all, "signs");
+  Line("commit rate / raw sign rate", "%8.1f %% wall %6.1f %% CPU", pct(n / commit.wall, n_all / sign.wall),
+       pct(n / commit.cpu, n_all / sign.cpu));
+  TimeLine("B: ReceiveAll (verify+open+apply+store)", receive, n_all, "changes");
+  TimeLine("raw Ed25519Verify", verify, n_all, "verifies");
+  // Both sides handle the same n_all changes, so the rate ratio is the time ratio inverted.
+  double wall_pct = pct(verify.wall, receive.wall), cpu_pct = pct(verify.cpu, receive.cpu);
+  Line("receive rate / raw verify rate", "%8.1f %% wall %6.1f %% CPU   (target >= 80 %%: %s)", wall_pct,
+       cpu_pct, wall_pct >= 80 && cpu_pct >= 80 ? "met" : "NOT met");
   std::printf("\n");
   std::fflush(stdout);
 }
@@ -395,62 +419,45 @@ void BenchThroughput(const std::string& scratch, size_t count) {
 // ---------------------------------------------------------------------------
 
 const char kUsage[] = R"(usage: review_bench [--ops] [--open] [--throughput] [options]
-
-Parts (all of them when none is given):
-  --ops                set ops authored on device A, received by device B
-  --open               open a review from the vault, with and without a snapshot
-  --throughput         one-op commits against raw Ed25519 sign; receive against verify
-
-Options:
+Parts: see the top of review_bench.cpp; all of them when none is given.
   --ops-count N        set ops in --ops (default 1000000)
   --ops-per-change N   ops in each change of --ops (default 100)
   --notes N            notes the ops of --ops are spread over (default 10000)
   --open-changes N     one-op changes in the review of --open (default 100000)
   --runs N             opens of each kind in --open, median reported (default 3)
   --throughput-count N changes committed, signatures made and checked (default 20000)
-  --dir DIR            make the scratch folder inside DIR (default /tmp); the
-                       scratch folder is removed at the end, DIR is left alone
+  --engine-snapshots   let the engine take its own snapshots (see Options() in the source)
+  --dir DIR            make the scratch folder (removed at the end) in DIR (default /tmp)
 )";
 
 }  // namespace
 
 int main(int argc, char** argv) {
   bool ops = false, open = false, throughput = false;
+  const std::pair<const char*, bool*> switches[] = {{"--ops", &ops},
+                                                    {"--open", &open},
+                                                    {"--throughput", &throughput},
+                                                    {"--engine-snapshots", &g_engine_snapshots}};
   size_t ops_count = 1000000, ops_per_change = 100, notes = 10000, open_changes = 100000;
-  size_t throughput_count = 20000;
-  int runs = 3;
+  size_t runs = 3, throughput_count = 20000;
   std::string base = "/tmp";
+  const std::pair<const char*, size_t*> numbers[] = {
+      {"--ops-count", &ops_count}, {"--ops-per-change", &ops_per_change},
+      {"--notes", &notes},         {"--open-changes", &open_changes},
+      {"--runs", &runs},           {"--throughput-count", &throughput_count}};
 
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    auto number = [&](const char* flag) -> size_t {
-      if (i + 1 >= argc) Die(std::string(flag) + " needs a value");
+    auto number = std::find_if(std::begin(numbers), std::end(numbers), [&](auto& f) { return a == f.first; });
+    auto on = std::find_if(std::begin(switches), std::end(switches), [&](auto& f) { return a == f.first; });
+    if (number != std::end(numbers)) {
       char* end = nullptr;
-      unsigned long long v = std::strtoull(argv[++i], &end, 10);
-      if (*end != '\0' || v == 0 || v > (1ull << 32))
-        Die(std::string(flag) + " needs a positive whole number");
-      return static_cast<size_t>(v);
-    };
-    if (a == "--ops") {
-      ops = true;
-    } else if (a == "--open") {
-      open = true;
-    } else if (a == "--throughput") {
-      throughput = true;
-    } else if (a == "--ops-count") {
-      ops_count = number("--ops-count");
-    } else if (a == "--ops-per-change") {
-      ops_per_change = number("--ops-per-change");
-    } else if (a == "--notes") {
-      notes = number("--notes");
-    } else if (a == "--open-changes") {
-      open_changes = number("--open-changes");
-    } else if (a == "--runs") {
-      runs = static_cast<int>(number("--runs"));
-    } else if (a == "--throughput-count") {
-      throughput_count = number("--throughput-count");
-    } else if (a == "--dir") {
-      if (i + 1 >= argc) Die("--dir needs a value");
+      unsigned long long v = i + 1 < argc ? std::strtoull(argv[++i], &end, 10) : 0;
+      if (!end || *end != '\0' || v == 0 || v > (1ull << 32)) Die(a + " needs a positive whole number");
+      *number->second = static_cast<size_t>(v);
+    } else if (on != std::end(switches)) {
+      *on->second = true;
+    } else if (a == "--dir" && i + 1 < argc) {
       base = argv[++i];
     } else if (a == "--help" || a == "-h") {
       std::fputs(kUsage, stdout);

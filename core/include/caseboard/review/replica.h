@@ -100,7 +100,8 @@ class Replica {
   // Streams a file into the vault and records an "attachment" entity naming
   // it by the SHA-256 of its content (held only inside encrypted changes).
   // Returns the entity id.
-  Result<std::string> AttachFile(const std::string& name, const std::string& media_type, const store::ReadFn& read,
+  Result<std::string> AttachFile(const std::string& name, const std::string& media_type,
+                                 const store::ReadFn& read,
                                  std::optional<std::string> compartment = std::nullopt);
   // Streams an attachment entity's file out, checking its content hash.
   Status ExtractFile(const std::string& entity, const store::WriteFn& write) const;
@@ -174,7 +175,8 @@ class Replica {
 
   void LogChange(const crdt::Change& change);
   void Quarantine(const crdt::Change& change, const std::string& reason);
-  Status Flush();
+  Status WriteBatched();  // writes pending log, key and quarantine records
+  Status Flush();         // WriteBatched, then a snapshot if one is due
 
   store::Vault& vault_;
   std::string review_id_;
