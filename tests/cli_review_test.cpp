@@ -46,9 +46,11 @@ std::string IdentityOf(const Device& d) {
 TEST_CASE("two vaults edit one review offline and merge both ways to the same hash") {
   TempDir dir;
   Device one = MakeDevice(dir, "one"), two = MakeDevice(dir, "two");
-  std::string review = one.Ok({"review", "create", "--title", "Review of Child B"});
+  std::string review =
+      one.Ok({"review", "create", "--title", "Review of Child B", "--name", "Chair Ann Lowe"});
   CHECK(review.size() == 32);
-  one.Ok({"member", "add", review, IdentityOf(two), "--role", "editor", "--compartments", "general,family"});
+  one.Ok({"member", "add", review, IdentityOf(two), "--role", "editor", "--compartments", "general,family",
+          "--name", "Reviewer Sam Okoro"});
 
   std::string note =
       one.Ok({"entity", "add", review, "note", "title=Home visit", "body=Spoke with the mother."});
@@ -105,8 +107,8 @@ TEST_CASE("two vaults edit one review offline and merge both ways to the same ha
 
   // The audit trail names both devices.
   std::string history = one.Ok({"history", review, note});
-  CHECK(history.find("(owner)") != std::string::npos);
-  CHECK(history.find("(editor)") != std::string::npos);
+  CHECK(history.find("(owner, Chair Ann Lowe)") != std::string::npos);
+  CHECK(history.find("(editor, Reviewer Sam Okoro)") != std::string::npos);
   CHECK(one.Ok({"changes", "quarantined", review}).empty());
 
   // Removing the member starts a new key epoch the removed device never gets.

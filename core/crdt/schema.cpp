@@ -35,6 +35,9 @@ Schema Schema::Base() {
   Schema s;
   s.Add({"review", "general", {{"title", {FieldType::kString}}}});
   s.Add({"note", "general", {{"title", {FieldType::kString}}, {"body", {FieldType::kText}}}});
+  // Who uses a device, kept in the encrypted general compartment (membership
+  // changes are readable by the server, so names never go there).
+  s.Add({"device", "general", {{"device", {FieldType::kString}}, {"person", {FieldType::kString}}}});
   s.Add({"attachment",
          "general",
          {{"name", {FieldType::kString}},

@@ -169,6 +169,15 @@ Status Replica::RestoreEntity(const std::string& entity) {
       .status();
 }
 
+Status Replica::NamePerson(const std::string& device_id, const std::string& person) {
+  for (const auto& [id, e] : doc_.entities()) {
+    if (!e.visible() || e.type() != "device") continue;
+    const json* d = e.Field("device");
+    if (d && *d == device_id) return SetFields(id, {{"person", person}});
+  }
+  return AddEntity("device", {{"device", device_id}, {"person", person}}).status();
+}
+
 Status Replica::AddMember(const store::DeviceIdentity& who, crdt::Role role,
                           const std::set<std::string>& compartments) {
   if (!membership_.IsOwner(device_id_))

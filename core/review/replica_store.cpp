@@ -281,6 +281,16 @@ std::string Replica::title() const {
   return t && t->is_string() ? t->get<std::string>() : std::string();
 }
 
+std::string Replica::PersonOf(const std::string& device_id) const {
+  for (const auto& [id, e] : doc_.entities()) {
+    if (!e.visible() || e.type() != "device") continue;
+    const json* d = e.Field("device");
+    const json* p = e.Field("person");
+    if (d && *d == device_id && p && p->is_string()) return p->get<std::string>();
+  }
+  return "";
+}
+
 json Replica::Canonical() const {
   return {{"review", review_id_},
           {"members", membership_.Canonical()},

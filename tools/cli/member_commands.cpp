@@ -27,7 +27,7 @@ Result<std::set<std::string>> ParseCompartments(const std::optional<std::string>
 }
 
 int Member(const Context& ctx, const std::vector<std::string>& argv) {
-  auto args = Args::Parse(argv, {"--role", "--compartments"}, {"--json"});
+  auto args = Args::Parse(argv, {"--role", "--compartments", "--name"}, {"--json"});
   if (!args.ok()) return UsageError("member", args.status().message());
   const auto& pos = args->positional();
   if (pos.size() < 2) return UsageError("member", "needs a subcommand and a review");
@@ -49,6 +49,10 @@ int Member(const Context& ctx, const std::vector<std::string>& argv) {
     if (!comps.ok()) return Fail(comps.status());
     Status s = rep.AddMember(*who, *role, *comps);
     if (!s.ok()) return Fail(s);
+    if (auto name = args->Get("--name")) {
+      s = rep.NamePerson(who->device_id, *name);
+      if (!s.ok()) return Fail(s);
+    }
     std::cout << "added device " << who->device_id << " as " << *role_text << "\n";
     return kExitOk;
   }
@@ -71,7 +75,9 @@ int Member(const Context& ctx, const std::vector<std::string>& argv) {
       }
       std::string comps;
       for (const auto& c : m.compartments) comps += (comps.empty() ? "" : ",") + c;
-      std::cout << device << "  " << crdt::RoleName(m.role) << "  " << comps << "  signing "
+      std::string person = rep.PersonOf(device);
+      std::cout << device << "  " << crdt::RoleName(m.role) << "  " << comps
+                << (person.empty() ? "" : "  " + person) << "  signing "
                 << store::Fingerprint(m.identity.signing_key) << "\n";
     }
     if (args->Has("--json")) std::cout << out.dump(2) << "\n";
@@ -83,18 +89,19 @@ int Member(const Context& ctx, const std::vector<std::string>& argv) {
 }  // namespace
 
 void AddMemberCommands(std::vector<Command>& out) {
-  out.push_back(
-      {"member", "add, remove and list a review's devices",
-       R"(usage: caseboard-cli member add REVIEW IDENTITY --role owner|editor|reader [--compartments general,family,restricted]
+  out.push_back({"member", "add, remove and list a review's devices",
+                 R"(usage: caseboard-cli member add REVIEW IDENTITY --role owner|editor|reader
+                  [--compartments general,family,restricted] [--name PERSON]
        caseboard-cli member remove REVIEW DEVICE
        caseboard-cli member list REVIEW [--json]
 
 IDENTITY is the line 'caseboard-cli whoami' prints on the other device
 (cbdev1:...). Adding seals the review's keys for the given compartments
-(default: general) to that device. Removing starts a new key epoch: the removed
+(default: general) to that device; --name records who uses it (kept
+encrypted in the review, shown in history). Removing starts a new key epoch: the removed
 device cannot read anything written afterwards. Only owners may do either.
 )",
-       Member});
+                 Member});
 }
 
 }  // namespace caseboard::cli

@@ -51,6 +51,10 @@ int ReviewCreate(const Context& ctx, const Args& args) {
   if (!vault.ok()) return Fail(vault.status());
   auto r = review::Replica::Create(**vault, *title, ctx.ReplicaOptions());
   if (!r.ok()) return Fail(r.status());
+  if (auto name = args.Get("--name")) {
+    Status s = (*r)->NamePerson((*r)->device(), *name);
+    if (!s.ok()) return Fail(s);
+  }
   std::cout << (*r)->id() << "\n";
   return kExitOk;
 }
@@ -99,7 +103,9 @@ int ReviewShow(const Context& ctx, const Args& args, const std::string& id) {
             << "members\n";
   for (const auto& [device, m] : rep.membership().members()) {
     if (!m.active) continue;
-    std::cout << "  " << device << "  " << crdt::RoleName(m.role) << "  ";
+    std::string person = rep.PersonOf(device);
+    std::cout << "  " << device << "  " << crdt::RoleName(m.role) << (person.empty() ? "" : "  " + person)
+              << "  ";
     std::string comps;
     for (const auto& c : m.compartments) comps += (comps.empty() ? "" : ",") + c;
     std::cout << comps << (device == rep.device() ? "  (this device)" : "") << "\n";
@@ -135,7 +141,7 @@ int ReviewHash(const Context& ctx, const std::string& id) {
 }
 
 int Review(const Context& ctx, const std::vector<std::string>& argv) {
-  auto args = Args::Parse(argv, {"--title"}, {"--json"});
+  auto args = Args::Parse(argv, {"--title", "--name"}, {"--json"});
   if (!args.ok()) return UsageError("review", args.status().message());
   const auto& pos = args->positional();
   if (pos.empty()) return UsageError("review", "needs a subcommand: create, list, show or hash");
@@ -216,7 +222,9 @@ int History(const Context& ctx, const std::vector<std::string>& argv) {
   json out = json::array();
   for (const auto& h : *entries) {
     const crdt::Member* m = (*r)->membership().Find(h.author);
-    std::string who = h.author + (m ? std::string(" (") + crdt::RoleName(m->role) + ")" : "");
+    std::string person = (*r)->PersonOf(h.author);
+    std::string who = h.author + " (" + (m ? crdt::RoleName(m->role) : "former member") +
+                      (person.empty() ? "" : ", " + person) + ")";
     if (args->Has("--json")) {
       out.push_back({{"time", h.hlc.ToString()},
                      {"device", h.author},
@@ -241,7 +249,9 @@ int History(const Context& ctx, const std::vector<std::string>& argv) {
 
 void AddReviewCommands(std::vector<Command>& out) {
   out.push_back({"review", "create, list and inspect reviews",
-                 R"(usage: caseboard-cli review create --title TITLE     prints the new review's id
+                 R"(usage: caseboard-cli review create --title TITLE [--name PERSON]
+                                                    prints the new review's id; --name records
+                                                    who uses this device (shown in history)
        caseboard-cli review list [--json]           one review per line, id first
        caseboard-cli review show ID [--json]        members and records; --json prints the
                                                     canonical state, byte-identical on every

@@ -46,8 +46,8 @@ struct EntityType {
 
 class Schema {
  public:
-  // The engine's own types: "review" (title), "note" (title, body) and
-  // "attachment" (name, content hash, size, media type).
+  // The engine's own types: "review" (title), "note" (title, body), "device"
+  // (who uses a device) and "attachment" (name, content hash, size, media type).
   static Schema Base();
 
   void Add(EntityType type);

@@ -121,6 +121,10 @@ class Replica {
   const crdt::Membership& membership() const { return membership_; }
   const crdt::Schema& schema() const { return options_.schema; }
   std::string title() const;
+  // The person a device belongs to, as recorded with NamePerson ("" if none).
+  std::string PersonOf(const std::string& device_id) const;
+  // Records who uses a device (in the general compartment, never in the clear).
+  Status NamePerson(const std::string& device_id, const std::string& person);
   // {"review":ID,"members":{...},"entities":{...}}: byte-identical across
   // replicas that have applied the same changes.
   nlohmann::json Canonical() const;
