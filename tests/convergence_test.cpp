@@ -150,6 +150,9 @@ struct Peer {
   ReplicaOptions options;
   std::set<crdt::Hash> has;  // changes it wrote or was given
   uint64_t writes = 0;
+  bool joined = true;    // false for a late joiner until the owner adds it
+  bool late = false;     // added to the review part-way through
+  bool removed = false;  // removed from the review part-way through
 };
 
 // One edit in a round; edits in one round by different peers are concurrent,
@@ -163,14 +166,16 @@ struct Event {
 struct Stats {
   size_t changes = 0, entities = 0, visible = 0, rounds = 0, same_field = 0, delete_vs_edit = 0,
          add_vs_remove = 0, waited = 0, duplicates = 0, restarts = 0, raw_commits = 0, misscoped = 0,
-         restores = 0, clears = 0, checked_fields = 0;
+         restores = 0, clears = 0, checked_fields = 0, joins = 0, removals = 0, refused = 0, unreadable = 0;
   std::string Summary() const {
     std::ostringstream s;
     s << changes << " changes, " << entities << " entities (" << visible << " visible), " << rounds
       << " rounds; concurrent: " << same_field << " same-field writes, " << delete_vs_edit << " delete/edit, "
       << add_vs_remove << " add/remove; " << waited << " arrived before their deps, " << duplicates
       << " duplicates, " << restarts << " restarts, " << raw_commits << " multi-op changes, " << misscoped
-      << " mis-scoped, " << restores << " restores, " << clears << " clears";
+      << " mis-scoped, " << restores << " restores, " << clears << " clears, " << joins << " late joins, "
+      << removals << " removals (" << refused << " edits refused after), " << unreadable
+      << " arrived before their keys";
     return s.str();
   }
 };
@@ -182,12 +187,20 @@ class Run {
   Stats Go() {
     Setup();
     size_t rounds = Pick(10, 18);
+    // Membership changes part-way through, in some seeds: a device joins late
+    // (it gets the history before the change that carries its keys), and one
+    // is removed while it goes on editing (a new key epoch it never gets).
+    size_t join_round = peers_.back().late ? Pick(1, rounds / 2) : rounds;
+    size_t remove_round = Chance(0.4) ? Pick(2, rounds - 2) : rounds;
     for (size_t round = 0; round < rounds; ++round) {
       round_ = round;
       AdvanceTime();
+      if (round == join_round) JoinLate();
+      if (round == remove_round) RemoveOne();
       std::vector<Event> events;
       if (round == 0) ForcedConflicts(events);
       for (size_t p = 0; p < peers_.size(); ++p) {
+        if (!peers_[p].joined) continue;
         size_t n = Pick(0, 4);
         for (size_t k = 0; k < n; ++k) LocalEdit(p, events);
         if (Chance(0.06)) Restart(p);
@@ -222,7 +235,8 @@ class Run {
 
   // ---- setup ----
   void Setup() {
-    size_t n = Pick(5, 7);
+    size_t members = Pick(5, 7);
+    size_t n = members + (Chance(0.5) ? 1 : 0);
     // Snapshots are otherwise taken by hand (Snapshot() before some restarts).
     size_t snapshot_every = OneOf(std::vector<size_t>{3, 10, 40, 1000});
     if (!AutoSnapshots()) snapshot_every = size_t{1} << 40;
@@ -243,7 +257,9 @@ class Run {
     peers_[0].replica = std::move(created).value();
     review_id_ = R(0).id();
     ids_.push_back(review_id_);
-    for (size_t p = 1; p < n; ++p) {
+    for (size_t p = members; p < n; ++p) peers_[p].late = true, peers_[p].joined = false;
+    members_ = members;
+    for (size_t p = 1; p < members; ++p) {
       auto who = peers_[p].vault->Identity();
       REQUIRE(who.ok());
       Status s = R(0).AddMember(*who, crdt::Role::kEditor, {"general", "family"});
@@ -262,7 +278,7 @@ class Run {
     ids_.push_back(*note);
 
     std::vector<Bytes> initial = AllChanges(R(0));
-    for (size_t p = 1; p < n; ++p) {
+    for (size_t p = 1; p < members; ++p) {
       auto joined = Replica::OpenOrJoin(*peers_[p].vault, review_id_, peers_[p].options);
       REQUIRE_MESSAGE(joined.ok(), joined.status().ToString());
       peers_[p].replica = std::move(joined).value();
@@ -277,7 +293,31 @@ class Run {
     }
     Collect();
     for (auto& peer : peers_)
-      for (const auto& h : order_) peer.has.insert(h);
+      if (peer.joined)
+        for (const auto& h : order_) peer.has.insert(h);
+  }
+
+  // ---- membership ----
+  void JoinLate() {
+    Peer& peer = peers_.back();
+    auto who = peer.vault->Identity();
+    REQUIRE(who.ok());
+    acting_ = 0;
+    Ok(R(0).AddMember(*who, crdt::Role::kEditor, {"general", "family"}), "AddMember");
+    auto joined = Replica::OpenOrJoin(*peer.vault, review_id_, peer.options);
+    REQUIRE_MESSAGE(joined.ok(), joined.status().ToString());
+    peer.replica = std::move(joined).value();
+    peer.joined = true;
+    ++stats_.joins;
+    Trace("p0 adds p" + std::to_string(peers_.size() - 1) + " (late joiner)");
+  }
+  void RemoveOne() {
+    size_t victim = Pick(1, members_ - 1);
+    acting_ = 0;
+    Ok(R(0).RemoveMember(R(victim).device()), "RemoveMember");
+    peers_[victim].removed = true;
+    ++stats_.removals;
+    Trace("p0 removes p" + std::to_string(victim));
   }
 
   // ---- clocks ----
@@ -317,6 +357,12 @@ class Run {
       if (type.empty() || R(p).document().Find(id)->type() == type) all.push_back(id);
     if (all.empty()) return std::nullopt;
     return OneOf(all);
+  }
+
+  // For set ops: mostly the one entity every peer adds to and removes from.
+  std::optional<std::string> SetTarget(size_t p) {
+    if (Chance(0.7) && R(p).document().Find(hot_[1])) return hot_[1];
+    return Target(p, false, "probe");
   }
 
   // ---- values ----
@@ -386,10 +432,22 @@ class Run {
   }
 
   // ---- local edits ----
-  void Ok(const Status& s, const std::string& what) { REQUIRE_MESSAGE(s.ok(), what, ": ", s.ToString()); }
+  // True if the edit was made. A removed device may be refused once it has
+  // learnt of its removal; anyone else must succeed.
+  bool Ok(const Status& s, const std::string& what) {
+    if (!s.ok() && s.code() == Status::Code::kAuthFailed && peers_[acting_].removed) {
+      ++stats_.refused;
+      Trace("p" + std::to_string(acting_) + " refused: " + s.message());
+      return false;
+    }
+    REQUIRE_MESSAGE(s.ok(), "peer ", acting_, " ", what, ": ", s.ToString());
+    return true;
+  }
 
   void LocalEdit(size_t p, std::vector<Event>& events) {
     Replica& r = R(p);
+    if (!r.has_key("general")) return;  // a late joiner without its keys yet
+    acting_ = p;
     SetClock(peers_[p]);
     size_t roll = Pick(0, 99);
     if (roll < 10) {  // create
@@ -398,7 +456,7 @@ class Run {
       if (Chance(0.5)) comp = Chance(0.5) ? "general" : "family";
       auto fields = Chance(0.7) ? RandomFields(p, type, 4) : std::map<std::string, json>{};
       auto id = r.AddEntity(type, fields, comp);
-      REQUIRE_MESSAGE(id.ok(), "AddEntity: ", id.status().ToString());
+      if (!Ok(id.status(), "AddEntity")) return;
       ids_.push_back(*id);
       Trace("p" + std::to_string(p) + " create " + type + " " + Short(*id) + " " + json(fields).dump());
       if (type == "probe" && hot_.size() < 5 && Chance(0.3)) hot_.push_back(*id);
@@ -410,7 +468,7 @@ class Run {
       std::string type = r.document().Find(*e)->type();
       std::string field = HotField(type);
       json v = Value(p, *schema_.Field(type, field));
-      Ok(r.SetFields(*e, {{field, v}}), "SetFields");
+      if (!Ok(r.SetFields(*e, {{field, v}}), "SetFields")) return;
       events.push_back({p, 's', *e, field, ""});
       Trace("p" + std::to_string(p) + " set " + Short(*e) + "." + field + " = " + v.dump());
       return;
@@ -420,27 +478,27 @@ class Run {
       if (!e) return;
       std::string type = r.document().Find(*e)->type();
       auto fields = RandomFields(p, type, 4);
-      Ok(r.SetFields(*e, fields), "SetFields");
+      if (!Ok(r.SetFields(*e, fields), "SetFields")) return;
       for (const auto& [f, v] : fields)
         if (!crdt::IsSet(schema_.Field(type, f)->type)) events.push_back({p, 's', *e, f, ""});
       Trace("p" + std::to_string(p) + " set " + Short(*e) + " " + json(fields).dump());
       return;
     }
     if (roll < 60) {  // add to a set, often an element already there (add-wins territory)
-      auto e = Target(p, false, "probe");
+      auto e = SetTarget(p);
       if (!e) return;
       std::string field = Chance(0.8) ? "tags" : "refs";
       auto present = r.document().Find(*e)->SetValue(field);
       std::string el = present.empty() || Chance(0.5)
                            ? OneOf(Alphabet(schema_.Field("probe", field)->type))
                            : OneOf(std::vector<std::string>(present.begin(), present.end()));
-      Ok(r.AddToSet(*e, field, el), "AddToSet");
+      if (!Ok(r.AddToSet(*e, field, el), "AddToSet")) return;
       events.push_back({p, 'a', *e, field, el});
       Trace("p" + std::to_string(p) + " add " + Short(*e) + "." + field + " += " + Short(el));
       return;
     }
     if (roll < 76) {  // remove from a set, preferring an element that is there
-      auto e = Target(p, false, "probe");
+      auto e = SetTarget(p);
       if (!e) return;
       std::string field = Chance(0.8) ? "tags" : "refs";
       auto present = r.document().Find(*e)->SetValue(field);
@@ -448,7 +506,7 @@ class Run {
                            ? OneOf(Alphabet(schema_.Field("probe", field)->type))
                            : OneOf(std::vector<std::string>(present.begin(), present.end()));
       bool live = !r.document().Find(*e)->LiveTags(field, el).empty();
-      Ok(r.RemoveFromSet(*e, field, el), "RemoveFromSet");
+      if (!Ok(r.RemoveFromSet(*e, field, el), "RemoveFromSet")) return;
       if (live) events.push_back({p, 'r', *e, field, el});
       Trace("p" + std::to_string(p) + " remove " + Short(*e) + "." + field + " -= " + Short(el) +
             (live ? "" : " (absent: no change)"));
@@ -457,7 +515,7 @@ class Run {
     if (roll < 84) {  // delete, mostly a hot entity others are editing
       auto e = Target(p, /*include_review=*/false);
       if (!e) return;
-      Ok(r.DeleteEntity(*e), "DeleteEntity");
+      if (!Ok(r.DeleteEntity(*e), "DeleteEntity")) return;
       events.push_back({p, 'd', *e, "", ""});
       Trace("p" + std::to_string(p) + " delete " + Short(*e));
       return;
@@ -468,7 +526,7 @@ class Run {
         if (Knows(p, id) && !r.document().Find(id)) gone.push_back(id);
       if (gone.empty()) return;
       std::string e = OneOf(gone);
-      Ok(r.RestoreEntity(e), "RestoreEntity");
+      if (!Ok(r.RestoreEntity(e), "RestoreEntity")) return;
       ++stats_.restores;
       Trace("p" + std::to_string(p) + " restore " + Short(e));
       return;
@@ -481,6 +539,7 @@ class Run {
   // another adds it again, and an entity is deleted while another edits it.
   void ForcedConflicts(std::vector<Event>& events) {
     for (auto& peer : peers_) SetClock(peer);
+    acting_ = 1;
     Ok(R(1).SetFields(hot_[0], {{"label", "forced by p1"}}), "SetFields");
     Ok(R(2).SetFields(hot_[0], {{"label", "forced by p2"}}), "SetFields");
     events.push_back({1, 's', hot_[0], "label", ""});
@@ -509,7 +568,7 @@ class Run {
       auto h = r.Commit(ent->compartment(),
                         {{{"o", "set"}, {"e", *e}, {"t", "probe"}, {"f", "label"}, {"v", v1}},
                          {{"o", "set"}, {"e", *e}, {"t", "probe"}, {"f", "label"}, {"v", v2}}});
-      Ok(h.status(), "Commit");
+      if (!Ok(h.status(), "Commit")) return;
       events.push_back({p, 's', *e, "label", ""});
       Trace("p" + std::to_string(p) + " commit " + Short(*e) + ".label = " + v1.dump() + " then " +
             v2.dump());
@@ -532,7 +591,7 @@ class Run {
         events.push_back({p, 's', other, "link", ""});
         events.push_back({p, 'a', other, "refs", id});
       }
-      Ok(r.Commit(comp, ops).status(), "Commit");
+      if (!Ok(r.Commit(comp, ops).status(), "Commit")) return;
       ids_.push_back(id);
       Trace("p" + std::to_string(p) + " commit create " + id + " in " + comp +
             (other.empty() ? "" : " and link it from " + Short(other)));
@@ -541,10 +600,11 @@ class Run {
       if (!e) return;
       const crdt::Entity* ent = r.document().Find(*e);
       std::string type = ent->type();
-      Ok(r.Commit(ent->compartment(),
-                  {{{"o", "delete"}, {"e", *e}, {"t", type}}, {{"o", "restore"}, {"e", *e}, {"t", type}}})
-             .status(),
-         "Commit");
+      if (!Ok(r.Commit(ent->compartment(), {{{"o", "delete"}, {"e", *e}, {"t", type}},
+                                            {{"o", "restore"}, {"e", *e}, {"t", type}}})
+                  .status(),
+              "Commit"))
+        return;
       Trace("p" + std::to_string(p) + " commit delete+restore " + Short(*e));
     } else {  // ops naming another scope than the entity's: kept apart, never shown
       std::string e = OneOf(ids_);
@@ -560,7 +620,7 @@ class Run {
         ops.push_back({{"o", "set"}, {"e", e}, {"t", "note"}, {"f", "title"}, {"v", "stray"}});
       else
         ops.push_back({{"o", "add"}, {"e", e}, {"t", "probe"}, {"f", "tags"}, {"v", "stray"}});
-      Ok(r.Commit(comp, ops).status(), "Commit");
+      if (!Ok(r.Commit(comp, ops).status(), "Commit")) return;
       misscoped_.insert(e);
       ++stats_.misscoped;
       Trace("p" + std::to_string(p) + " commit " + std::to_string(ops.size()) + " op(s) on " + Short(e) +
@@ -604,6 +664,7 @@ class Run {
   // The union of every replica's stored changes (as a sync would gather them).
   void Collect() {
     for (size_t p = 0; p < peers_.size(); ++p) {
+      if (!peers_[p].joined) continue;
       Status s = R(p).ForEachChange([&](const crdt::Change& c) {
         if (pool_.emplace(c.hash, c.sealed).second) order_.push_back(c.hash);
         peers_[p].has.insert(c.hash);
@@ -617,6 +678,7 @@ class Run {
     Collect();
     for (size_t p = 0; p < peers_.size(); ++p) {
       Peer& peer = peers_[p];
+      if (!peer.joined) continue;
       if (!everything && Chance(0.15)) continue;  // offline this round
       double rate = everything ? 1.0 : std::uniform_real_distribution<double>(0.2, 0.9)(rng_);
       std::vector<crdt::Hash> batch;
@@ -646,8 +708,12 @@ class Run {
         REQUIRE_MESSAGE(got.ok(), "peer ", p, " ReceiveAll: ", got.status().ToString());
         for (const auto& g : *got) {
           INFO("peer ", p, " received ", g.hash, ": ", review::OutcomeName(g.outcome), " ", g.reason);
+          // Only a device that joined late (before its keys arrive) or was
+          // removed (new epoch) may get changes it cannot read.
+          bool keyless = g.outcome == Outcome::kUnreadable && (peer.late || peer.removed);
           REQUIRE((g.outcome == Outcome::kApplied || g.outcome == Outcome::kDuplicate ||
-                   g.outcome == Outcome::kPending));
+                   g.outcome == Outcome::kPending || keyless));
+          stats_.unreadable += keyless;
           waited += g.outcome == Outcome::kPending;
           dups += g.outcome == Outcome::kDuplicate;
         }
@@ -673,6 +739,11 @@ class Run {
                     " changes applied; not applied:", ProblemsText(R(p)));
       std::string mine = R(p).CanonicalString();
       bool same = mine == reference && R(p).StateHashHex() == R(0).StateHashHex();
+      if (peers_[p].removed) {
+        // It cannot read what was written after its removal, by design; the
+        // membership, signed but not encrypted, it must agree on.
+        same = json::parse(mine)["members"] == json::parse(reference)["members"];
+      }
       CHECK_MESSAGE(same, "diverged from peer 0:", Diff(reference, mine));
       converged = converged && clean && same;
     }
@@ -744,6 +815,8 @@ class Run {
   std::map<crdt::Hash, Bytes> pool_;
   std::vector<crdt::Hash> order_;
   uint64_t now_ = kStartMs;
+  size_t members_ = 0;  // peers that are members from the start
+  size_t acting_ = 0;   // the peer making the current edit
   size_t round_ = 0;
   Stats stats_;
 };
