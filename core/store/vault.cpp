@@ -251,17 +251,26 @@ Result<std::unique_ptr<Vault>> Vault::Open(const std::string& dir) {
   return std::unique_ptr<Vault>(new Vault(std::move(impl)));
 }
 
-Status Vault::Unlock(ByteView passphrase) {
-  if (impl_->vault_key) return Status::Ok();
-  Db& db = *impl_->db;
+// Derives the passphrase key with the stored parameters and unwraps the vault
+// key. Reads only; a wrong passphrase changes nothing.
+static Result<SecureBytes> UnwrapVaultKey(Db& db, ByteView vault_id, ByteView passphrase,
+                                          crypto::ScryptParams* params_out) {
   CB_ASSIGN_OR_RETURN(Bytes kdf_bytes, ReadMeta(db, "kdf"));
   CB_ASSIGN_OR_RETURN(KdfRecord kdf, DecodeKdf(kdf_bytes));
   CB_ASSIGN_OR_RETURN(Bytes wrapped, ReadMeta(db, "vault_key"));
-  CB_ASSIGN_OR_RETURN(SecureBytes kek,
-                      crypto::Scrypt(passphrase, kdf.salt, kdf.params, crypto::kAeadKeySize));
-  auto vault_key = crypto::AeadOpen(kek, wrapped, VaultKeyAad(impl_->vault_id, kdf_bytes));
-  if (!vault_key.ok() || vault_key->size() != crypto::kAeadKeySize)
-    return Status::AuthFailed("wrong passphrase");
+  CB_ASSIGN_OR_RETURN(SecureBytes kek, crypto::Scrypt(passphrase, kdf.salt, kdf.params, crypto::kAeadKeySize));
+  auto vault_key = crypto::AeadOpen(kek, wrapped, VaultKeyAad(vault_id, kdf_bytes));
+  if (!vault_key.ok() || vault_key->size() != crypto::kAeadKeySize) return Status::AuthFailed("wrong passphrase");
+  if (params_out) *params_out = kdf.params;
+  return vault_key;
+}
+
+Status Vault::Unlock(ByteView passphrase) {
+  if (impl_->vault_key) return Status::Ok();
+  Db& db = *impl_->db;
+  crypto::ScryptParams params;
+  auto vault_key = UnwrapVaultKey(db, impl_->vault_id, passphrase, &params);
+  if (!vault_key.ok()) return vault_key.status();
 
   CB_ASSIGN_OR_RETURN(Bytes sealed_device, ReadMeta(db, "device_keys"));
   auto device_secret = crypto::AeadOpen(*vault_key, sealed_device, DeviceKeysAad(impl_->vault_id));
@@ -270,7 +279,7 @@ Status Vault::Unlock(ByteView passphrase) {
   CB_ASSIGN_OR_RETURN(auto signing, crypto::Ed25519FromSeed(device_secret->view().first(32)));
   CB_ASSIGN_OR_RETURN(auto sealing, crypto::X25519FromPrivate(device_secret->view().subspan(32)));
 
-  impl_->kdf = kdf.params;
+  impl_->kdf = params;
   impl_->vault_key = std::move(vault_key).value();
   impl_->signing = std::move(signing);
   impl_->sealing = std::move(sealing);
@@ -291,18 +300,11 @@ Status Vault::ChangePassphrase(ByteView old_passphrase, ByteView new_passphrase,
   Db& db = *impl_->db;
   // Always check the old passphrase, even when unlocked: someone at an
   // unlocked, unattended laptop must not be able to take the vault over.
-  CB_ASSIGN_OR_RETURN(Bytes kdf_bytes, ReadMeta(db, "kdf"));
-  CB_ASSIGN_OR_RETURN(KdfRecord old_kdf, DecodeKdf(kdf_bytes));
-  CB_ASSIGN_OR_RETURN(Bytes wrapped, ReadMeta(db, "vault_key"));
-  CB_ASSIGN_OR_RETURN(SecureBytes old_kek,
-                      crypto::Scrypt(old_passphrase, old_kdf.salt, old_kdf.params, crypto::kAeadKeySize));
-  auto vault_key = crypto::AeadOpen(old_kek, wrapped, VaultKeyAad(impl_->vault_id, kdf_bytes));
-  if (!vault_key.ok()) return Status::AuthFailed("wrong passphrase");
+  CB_ASSIGN_OR_RETURN(SecureBytes vault_key, UnwrapVaultKey(db, impl_->vault_id, old_passphrase, nullptr));
 
   KdfRecord kdf{params, crypto::RandomBytes(kSaltSize)};
   Bytes kdf_encoded;
-  CB_ASSIGN_OR_RETURN(Bytes rewrapped,
-                      WrapVaultKey(*vault_key, new_passphrase, kdf, impl_->vault_id, kdf_encoded));
+  CB_ASSIGN_OR_RETURN(Bytes rewrapped, WrapVaultKey(vault_key, new_passphrase, kdf, impl_->vault_id, kdf_encoded));
   CB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   CB_RETURN_IF_ERROR(WriteMeta(db, "kdf", kdf_encoded));
   CB_RETURN_IF_ERROR(WriteMeta(db, "vault_key", rewrapped));
