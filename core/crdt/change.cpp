@@ -1,5 +1,6 @@
 #include "caseboard/crdt/change.h"
 
+#include "caseboard/crdt/cbor.h"
 #include "caseboard/crypto/aead.h"
 #include "caseboard/crypto/hash.h"
 
@@ -85,7 +86,9 @@ Result<Change> SealChange(const ChangeHeader& header, const std::vector<Op>& ops
 
 Result<Change> ParseChange(ByteView sealed) {
   if (sealed.size() > kMaxChangeBytes) return Status::InvalidArgument("change is larger than the limit");
-  json outer = json::from_cbor(sealed.begin(), sealed.end(), /*strict=*/true, /*allow_exceptions=*/false);
+  auto decoded = DecodeCbor(sealed);
+  if (!decoded.ok()) return Status::InvalidArgument("not a Caseboard change: " + decoded.status().message());
+  json outer = std::move(decoded).value();
   if (!outer.is_array() || outer.size() != 3 || !outer[0].is_binary() || !outer[1].is_binary() ||
       !outer[2].is_binary() || outer[2].get_binary().size() != crypto::kEd25519SignatureSize)
     return Status::InvalidArgument("not a Caseboard change");
@@ -93,7 +96,10 @@ Result<Change> ParseChange(ByteView sealed) {
   c.header_bytes = outer[0].get_binary();
   c.body = outer[1].get_binary();
   std::copy(outer[2].get_binary().begin(), outer[2].get_binary().end(), c.signature.begin());
-  json header = json::from_cbor(c.header_bytes, true, false);
+  auto header_decoded = DecodeCbor(c.header_bytes);
+  if (!header_decoded.ok())
+    return Status::InvalidArgument("change header: " + header_decoded.status().message());
+  const json& header = *header_decoded;
   CB_ASSIGN_OR_RETURN(c.header, HeaderFrom(header));
   // The header must be in canonical form, so one change has one encoding.
   if (json::to_cbor(header) != c.header_bytes)
@@ -110,17 +116,18 @@ Status VerifyChangeSignature(const Change& change, ByteView signing_key) {
 }
 
 Result<std::vector<Op>> OpenChangeOps(const Change& change, const crypto::SecureBytes* key) {
-  json ops;
+  Result<json> ops = Status::InvalidArgument("no ops");
   if (change.header.compartment == kMembership) {
-    ops = json::from_cbor(change.body, true, false);
+    ops = DecodeCbor(change.body);
   } else {
     if (key == nullptr) return Status::Locked("no key for compartment " + change.header.compartment);
     auto plain = crypto::AeadOpen(*key, change.body, change.header_bytes);
     if (!plain.ok()) return Status::AuthFailed("the change's ciphertext does not open with the review key");
-    ops = json::from_cbor(plain->view().begin(), plain->view().end(), true, false);
+    ops = DecodeCbor(plain->view());
   }
-  if (!ops.is_array()) return Status::InvalidArgument("the change's ops are not a list");
-  return ops.get<std::vector<Op>>();
+  if (!ops.ok() || !ops->is_array())
+    return Status::InvalidArgument("the change's ops are not a list of operations");
+  return ops->get<std::vector<Op>>();
 }
 
 }  // namespace caseboard::crdt

@@ -26,6 +26,8 @@ const char* OutcomeName(Outcome o) {
       return "unreadable";
     case Outcome::kQuarantined:
       return "quarantined";
+    case Outcome::kRejected:
+      return "rejected";
   }
   return "unknown";
 }
@@ -94,13 +96,7 @@ Result<ReceiveResult> Replica::Evaluate(const Change& change) {
     return ReceiveResult{Outcome::kPending, change.HashHex(),
                          "waiting for " + std::to_string(missing) + " earlier change(s) it builds on"};
 
-  // 2. A clock far ahead is held, not allowed to win every later conflict.
-  if (!clock_.Plausible(h.hlc))
-    return ReceiveResult{Outcome::kHeld, change.HashHex(),
-                         "its author's clock is " + std::to_string(clock_.AheadBy(h.hlc) / 60000) +
-                             " min ahead of this device's; held until that time"};
-
-  // 3. Authorship, judged against the membership in the change's causal past.
+  // 2. Authorship, judged against the membership in the change's causal past.
   std::vector<crdt::Op> ops;
   bool membership_change = h.compartment == crdt::kMembership;
   if (h.deps.empty()) {
@@ -138,6 +134,13 @@ Result<ReceiveResult> Replica::Evaluate(const Change& change) {
     }
   }
 
+  // 3. A clock far ahead is held, not allowed to win every later conflict.
+  // Judged after the signature so that no unauthenticated change is kept.
+  if (!clock_.Plausible(h.hlc))
+    return ReceiveResult{Outcome::kHeld, change.HashHex(),
+                         "its author's clock is " + std::to_string(clock_.AheadBy(h.hlc) / 60000) +
+                             " min ahead of this device's; held until that time"};
+
   // 4. Each device's changes form one unbroken sequence.
   uint64_t last = 0;
   if (auto it = author_seq_.find(h.author); it != author_seq_.end()) last = it->second;
@@ -147,37 +150,52 @@ Result<ReceiveResult> Replica::Evaluate(const Change& change) {
     return Quarantined(change, "its author's change " + std::to_string(h.seq - 1) +
                                    " is missing from the history it builds on (truncated or reordered)");
 
-  // 5. Open and check the ops.
-  if (membership_change && ops.empty()) {
-    auto decoded = crdt::OpenChangeOps(change, nullptr);
-    if (!decoded.ok()) return Quarantined(change, "membership ops are malformed");
-    ops = std::move(decoded).value();
-  }
+  // 5. Open and check the ops. From here on the change is authentic and
+  // authorised, so it joins the history graph whatever its ops hold: every
+  // replica must judge it alike, whether or not it holds the key yet.
+  uint32_t past = InternMset(mset);
+  auto in_graph_quarantine = [&](const std::string& reason) {
+    ApplyVerified(change, nullptr, past);
+    ReceiveResult r = Quarantined(change, reason);
+    r.in_graph = true;
+    return r;
+  };
   if (membership_change) {
+    if (ops.empty()) {
+      auto decoded = crdt::OpenChangeOps(change, nullptr);
+      if (!decoded.ok()) return in_graph_quarantine("membership ops are malformed");
+      ops = std::move(decoded).value();
+    }
     for (size_t i = 0; i < ops.size(); ++i) {
       Status s = crdt::CheckMembershipOp(ops[i]);
-      if (!s.ok()) return Quarantined(change, "op " + std::to_string(i) + ": " + s.message());
+      if (!s.ok()) return in_graph_quarantine("op " + std::to_string(i) + ": " + s.message());
       if (ops[i]["o"] == "genesis" && (i != 0 || !h.deps.empty()))
-        return Quarantined(change, "a genesis op may only open a review");
+        return in_graph_quarantine("a genesis op may only open a review");
     }
-    ApplyVerified(change, &ops, InternMset(mset));
+    ApplyVerified(change, &ops, past);
     return ReceiveResult{Outcome::kApplied, change.HashHex(), ""};
   }
   const crypto::SecureBytes* key = Key(h.compartment, h.epoch);
   if (!key) {
-    ApplyVerified(change, nullptr, InternMset(mset));
+    ApplyVerified(change, nullptr, past);
     unreadable_.emplace(change.hash, change);
     return ReceiveResult{Outcome::kUnreadable, change.HashHex(),
                          "this device has no key for the " + h.compartment + " compartment"};
   }
   auto opened = crdt::OpenChangeOps(change, key);
-  if (!opened.ok()) return Quarantined(change, opened.status().message());
-  for (size_t i = 0; i < opened->size(); ++i) {
-    Status s = crdt::CheckOp(options_.schema, (*opened)[i]);
-    if (!s.ok()) return Quarantined(change, "op " + std::to_string(i) + ": " + s.message());
-  }
-  ApplyVerified(change, &*opened, InternMset(mset));
+  if (!opened.ok()) return in_graph_quarantine(opened.status().message());
+  Status valid = CheckContentOps(*opened);
+  if (!valid.ok()) return in_graph_quarantine(valid.message());
+  ApplyVerified(change, &*opened, past);
   return ReceiveResult{Outcome::kApplied, change.HashHex(), ""};
+}
+
+Status Replica::CheckContentOps(const std::vector<crdt::Op>& ops) const {
+  for (size_t i = 0; i < ops.size(); ++i) {
+    Status s = crdt::CheckOp(options_.schema, ops[i]);
+    if (!s.ok()) return Status::InvalidArgument("op " + std::to_string(i) + ": " + s.message());
+  }
+  return Status::Ok();
 }
 
 void Replica::ApplyVerified(const Change& change, const std::vector<crdt::Op>* ops, uint32_t mset) {
@@ -236,12 +254,10 @@ void Replica::RetryUnreadable() {
       continue;
     }
     auto ops = crdt::OpenChangeOps(c, key);
-    Status check = ops.status();
-    for (size_t i = 0; check.ok() && i < ops->size(); ++i) check = crdt::CheckOp(options_.schema, (*ops)[i]);
+    Status check = ops.ok() ? CheckContentOps(*ops) : ops.status();
     if (!check.ok()) {
-      // Stays part of the history graph (others build on it) but its ops never apply.
-      quarantine_[c.hash] =
-          Problem{c.HashHex(), c.header.author, c.header.seq, "quarantined", check.message()};
+      // Judged as Evaluate would have with the key: in the graph, ops never applied.
+      Quarantine(c, check.message(), /*in_graph=*/true);
     } else {
       for (size_t i = 0; i < ops->size(); ++i) {
         uint32_t index = static_cast<uint32_t>(i);
@@ -253,16 +269,22 @@ void Replica::RetryUnreadable() {
   }
 }
 
+// A quarantined change that is in the graph is "known" only once its node is
+// registered: after a restart its log entry must be judged again to rejoin the graph.
+bool Replica::Known(const Hash& hash) const {
+  if (nodes_.count(hash) || pending_.count(hash) || held_.count(hash)) return true;
+  auto q = quarantine_.find(hash);
+  return q != quarantine_.end() && !q->second.in_graph;
+}
+
 Result<ReceiveResult> Replica::Process(Change change, bool log_it) {
   if (change.header.review != review_id_)
-    return Status::InvalidArgument("change belongs to review " + change.header.review + ", not " +
-                                   review_id_);
-  if (nodes_.count(change.hash) || pending_.count(change.hash) || held_.count(change.hash) ||
-      quarantine_.count(change.hash))
-    return ReceiveResult{Outcome::kDuplicate, change.HashHex(), ""};
+    return ReceiveResult{Outcome::kRejected, change.HashHex(),
+                         "change belongs to review " + change.header.review + ", not " + review_id_};
+  if (Known(change.hash)) return ReceiveResult{Outcome::kDuplicate, change.HashHex(), ""};
 
   CB_ASSIGN_OR_RETURN(ReceiveResult result, Evaluate(change));
-  if (log_it && result.outcome != Outcome::kQuarantined) LogChange(change);
+  if (log_it && (result.outcome != Outcome::kQuarantined || result.in_graph)) LogChange(change);
   switch (result.outcome) {
     case Outcome::kApplied:
     case Outcome::kUnreadable:
@@ -277,9 +299,11 @@ Result<ReceiveResult> Replica::Process(Change change, bool log_it) {
       held_.emplace(change.hash, std::move(change));
       break;
     case Outcome::kQuarantined:
-      Quarantine(change, result.reason);
+      Quarantine(change, result.reason, result.in_graph);
+      if (result.in_graph) ReleaseWaiters(change.hash);
       break;
     case Outcome::kDuplicate:
+    case Outcome::kRejected:
       break;
   }
   return result;
@@ -305,7 +329,9 @@ void Replica::ReleaseWaiters(const Hash& applied) {
       pending_.erase(p);
       auto r = Evaluate(c);
       if (!r.ok() || r->outcome == Outcome::kQuarantined) {
-        Quarantine(c, r.ok() ? r->reason : r.status().message());
+        bool in_graph = r.ok() && r->in_graph;
+        Quarantine(c, r.ok() ? r->reason : r.status().message(), in_graph);
+        if (in_graph) ready.push_back(c.hash);
       } else if (r->outcome == Outcome::kHeld) {
         held_.emplace(c.hash, std::move(c));
       } else if (r->outcome == Outcome::kApplied || r->outcome == Outcome::kUnreadable) {
@@ -342,15 +368,19 @@ Result<std::vector<ReceiveResult>> Replica::ReceiveAll(const std::vector<Bytes>&
       Hash hash = crypto::Sha256(bytes);
       std::string reason = "not a valid change: " + change.status().message();
       if (!quarantine_.count(hash)) {
-        quarantine_[hash] = Problem{ToHex(hash), "", 0, "quarantined", reason};
+        quarantine_[hash] = Problem{ToHex(hash), "", 0, "quarantined", reason, false};
         json record = {{"reason", reason}, {"author", ""}, {"seq", 0}, {"sealed", json::binary_t(bytes)}};
         batch_.Put({review_id_, "quarantine", ToHex(hash)}, json::to_cbor(record));
       }
       results.push_back({Outcome::kQuarantined, ToHex(hash), reason});
       continue;
     }
-    CB_ASSIGN_OR_RETURN(ReceiveResult r, Process(std::move(change).value(), /*log_it=*/true));
-    results.push_back(std::move(r));
+    auto r = Process(std::move(change).value(), /*log_it=*/true);
+    if (!r.ok()) {
+      (void)WriteBatched();  // keep what was accepted before the failure
+      return r.status();
+    }
+    results.push_back(std::move(r).value());
   }
   // Report where each change ended up: a change that waited for an earlier
   // one, or for keys later in the same batch, was applied after all.
@@ -360,7 +390,7 @@ Result<std::vector<ReceiveResult>> Replica::ReceiveAll(const std::vector<Bytes>&
     Hash h{};
     std::copy(hash->begin(), hash->end(), h.begin());
     if (quarantine_.count(h)) {
-      r = {Outcome::kQuarantined, r.hash, quarantine_[h].reason};
+      r = {Outcome::kQuarantined, r.hash, quarantine_[h].reason, quarantine_[h].in_graph};
     } else if (nodes_.count(h) && !unreadable_.count(h)) {
       r = {Outcome::kApplied, r.hash, ""};
     } else if (held_.count(h)) {

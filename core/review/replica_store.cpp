@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "caseboard/crdt/cbor.h"
 #include "caseboard/crypto/aead.h"
 #include "caseboard/crypto/hash.h"
 #include "caseboard/review/replica.h"
@@ -111,7 +112,7 @@ Status Replica::Load() {
   Status inner;
   CB_RETURN_IF_ERROR(
       vault_.Scan(review_id_, "quarantine", [&](const std::string& id, crypto::SecureBytes value) {
-        json j = json::from_cbor(value.view().begin(), value.view().end(), true, false);
+        json j = crdt::DecodeCbor(value.view()).value_or(json());
         auto hash = FromHex(id);
         if (!j.is_object() || !hash || hash->size() != 32) {
           inner = Status::Corruption("quarantine record " + id + " is malformed");
@@ -119,15 +120,22 @@ Status Replica::Load() {
         }
         Hash h;
         std::copy(hash->begin(), hash->end(), h.begin());
-        quarantine_[h] = Problem{id, j.value("author", ""), j.value("seq", uint64_t{0}), "quarantined",
-                                 j.value("reason", "")};
+        quarantine_[h] = Problem{id,
+                                 j.value("author", ""),
+                                 j.value("seq", uint64_t{0}),
+                                 "quarantined",
+                                 j.value("reason", ""),
+                                 j.value("graph", false)};
         return true;
       }));
   CB_RETURN_IF_ERROR(inner);
 
   auto snapshot = vault_.Get({review_id_, "snapshot", "latest"});
   if (snapshot.ok()) {
-    json s = json::from_cbor(snapshot->view().begin(), snapshot->view().end(), true, false);
+    auto decoded = crdt::DecodeCbor(snapshot->view());
+    if (!decoded.ok())
+      return Status::Corruption("review snapshot is malformed: " + decoded.status().message());
+    const json& s = *decoded;
     try {
       CB_ASSIGN_OR_RETURN(doc_, crdt::Document::Deserialize(s.at("doc")));
       msets_.clear();
@@ -215,10 +223,11 @@ void Replica::LogChange(const Change& change) {
   batch_.Put({review_id_, "log", LogId(next_log_++)}, change.sealed);
 }
 
-void Replica::Quarantine(const Change& change, const std::string& reason) {
+void Replica::Quarantine(const Change& change, const std::string& reason, bool in_graph) {
   quarantine_[change.hash] =
-      Problem{change.HashHex(), change.header.author, change.header.seq, "quarantined", reason};
+      Problem{change.HashHex(), change.header.author, change.header.seq, "quarantined", reason, in_graph};
   json record = {{"reason", reason},
+                 {"graph", in_graph},
                  {"author", change.header.author},
                  {"seq", change.header.seq},
                  {"sealed", json::binary_t(change.sealed)}};

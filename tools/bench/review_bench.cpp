@@ -140,33 +140,19 @@ void TimeLine(const char* label, Span t, double n, const char* unit) {
 // ---------------------------------------------------------------------------
 // Reviews and devices
 
-// Replica::Flush calls Snapshot() once snapshot_every changes have gone by,
-// and Snapshot() starts with Flush(), which calls Snapshot() again while the
-// count is still over: unbounded recursion, a stack overflow at the first
-// automatic snapshot (core/review/replica_store.cpp). Until that is fixed the
-// benchmark turns automatic snapshots off and takes them itself where the
-// engine would, so the figures include the same work. --engine-snapshots
-// leaves it to the engine (for when the fix is in).
-bool g_engine_snapshots = false;
 const size_t kSnapshotEvery = caseboard::review::ReplicaOptions{}.snapshot_every;
 
-caseboard::review::ReplicaOptions Options() {
-  caseboard::review::ReplicaOptions o;
-  if (!g_engine_snapshots) o.snapshot_every = SIZE_MAX;
-  return o;
-}
+// One local change; the engine takes a snapshot in it every kSnapshotEvery changes.
+void Commit(Replica& r, std::vector<Op> ops) { Must(r.Commit("general", std::move(ops)).status(), "Commit"); }
 
-// One local change, then a snapshot where the engine would take one.
-void Commit(Replica& r, std::vector<Op> ops) {
-  Must(r.Commit("general", std::move(ops)).status(), "Commit");
-  if (!g_engine_snapshots && r.change_count() % kSnapshotEvery == 0) Must(r.Snapshot(), "Snapshot");
+ByteView PassphraseBytes() {
+  return {reinterpret_cast<const uint8_t*>(kPassphrase), std::strlen(kPassphrase)};
 }
 
 std::unique_ptr<Vault> MakeVault(const std::string& dir) {
   Vault::CreateOptions options;
   options.kdf = ScryptParams::ForTests();
-  ByteView pass{reinterpret_cast<const uint8_t*>(kPassphrase), std::strlen(kPassphrase)};
-  return Must(Vault::Create(dir, pass, options), "creating a vault");
+  return Must(Vault::Create(dir, PassphraseBytes(), options), "creating a vault");
 }
 
 // Device A owns a review; device B is an editor of its general compartment
@@ -181,10 +167,10 @@ Devices MakeDevices(const std::string& dir) {
   Devices d;
   d.vault_a = MakeVault(dir + "/device-a");
   d.vault_b = MakeVault(dir + "/device-b");
-  d.a = Must(Replica::Create(*d.vault_a, "Benchmark review", Options()), "Replica::Create");
+  d.a = Must(Replica::Create(*d.vault_a, "Benchmark review"), "Replica::Create");
   auto b_id = Must(d.vault_b->Identity(), "B's identity");
   Must(d.a->AddMember(b_id, caseboard::crdt::Role::kEditor, {"general"}), "AddMember");
-  d.b = Must(Replica::OpenOrJoin(*d.vault_b, d.a->id(), Options()), "B's OpenOrJoin");
+  d.b = Must(Replica::OpenOrJoin(*d.vault_b, d.a->id()), "B's OpenOrJoin");
   return d;
 }
 
@@ -246,11 +232,8 @@ Exported Export(const Replica& r, bool with_messages) {
 // and B must end in A's state.
 Span ReceiveChecked(Replica& b, const std::vector<Bytes>& sealed, const std::string& want_hash) {
   std::vector<caseboard::review::ReceiveResult> results;
-  Span t = Time([&] {
-    results = Must(b.ReceiveAll(sealed), "B's ReceiveAll");
-    // The one snapshot ReceiveAll's closing Flush would take (see Options).
-    if (!g_engine_snapshots && sealed.size() >= kSnapshotEvery) Must(b.Snapshot(), "B's Snapshot");
-  });
+  // Timed with the snapshot ReceiveAll's closing Flush takes once kSnapshotEvery have arrived.
+  Span t = Time([&] { results = Must(b.ReceiveAll(sealed), "B's ReceiveAll"); });
   for (const auto& r : results)
     if (r.outcome != Outcome::kApplied && r.outcome != Outcome::kUnreadable)
       Die("B did not apply change " + r.hash + ": " + OutcomeName(r.outcome) + ", " + r.reason);
@@ -314,12 +297,13 @@ void BenchOpen(const std::string& scratch, size_t changes, size_t runs) {
   constexpr size_t kNotes = 1000;
   std::printf("== Open: a review of %zu one-op changes, snapshot every %zu, median of %zu runs ==\n", changes,
               kSnapshotEvery, runs);
-  auto vault = MakeVault(scratch + "/open");
+  const std::string dir = scratch + "/open";
+  auto vault = MakeVault(dir);
   std::string review, want;
   size_t log_entries = 0;
   Span build;
   {
-    auto r = Must(Replica::Create(*vault, "Open benchmark", Options()), "Replica::Create");
+    auto r = Must(Replica::Create(*vault, "Open benchmark"), "Replica::Create");
     auto ids = CreateNotes(*r, kNotes, 100);
     std::fprintf(stderr, "open: committing %zu changes...\n", changes);
     build = Time([&] {
@@ -329,6 +313,17 @@ void BenchOpen(const std::string& scratch, size_t changes, size_t runs) {
     review = r->id();
     log_entries = r->change_count();
   }
+  auto file_mib = [&](const char* name) {
+    std::error_code ec;
+    auto n = std::filesystem::file_size(dir + name, ec);
+    return ec ? 0.0 : static_cast<double>(n) / (1 << 20);
+  };
+  const double db_mib = file_mib("/vault.db"), wal_mib = file_mib("/vault.db-wal");
+  // Opens are timed as a person would meet them: the vault freshly opened and
+  // unlocked (which also checkpoints the WAL on the way).
+  vault.reset();
+  vault = Must(Vault::Open(dir), "Vault::Open");
+  Must(vault->Unlock(PassphraseBytes()), "Unlock");
   const RecordKey snap_key{review, "snapshot", "latest"};
   auto snapshot = Must(vault->Get(snap_key), "reading the snapshot (none was written?)");
   const uint64_t covered =
@@ -343,7 +338,7 @@ void BenchOpen(const std::string& scratch, size_t changes, size_t runs) {
                    use_snapshot ? "with" : "without");
       if (!use_snapshot) Must(vault->Delete(snap_key), "deleting the snapshot");
       std::unique_ptr<Replica> r;
-      Span t = Time([&] { r = Must(Replica::Open(*vault, review, Options()), "Replica::Open"); });
+      Span t = Time([&] { r = Must(Replica::Open(*vault, review), "Replica::Open"); });
       (use_snapshot ? with : without).push_back(t.wall);
       (use_snapshot ? with_cpu : without_cpu).push_back(t.cpu);
       if (r->StateHashHex() != want) Die("the opened review's state differs from the one written");
@@ -353,6 +348,7 @@ void BenchOpen(const std::string& scratch, size_t changes, size_t runs) {
     }
   }
   TimeLine("build: Commit x N (snapshots included)", build, static_cast<double>(changes), "changes");
+  Line("vault files after build: db, wal", "%8.1f MiB %7.1f MiB", db_mib, wal_mib);
   Line("snapshot record", "%8.1f MiB  covers %llu of %zu log entries",
        static_cast<double>(snapshot.size()) / (1 << 20), static_cast<unsigned long long>(covered),
        log_entries);
@@ -426,7 +422,6 @@ Parts: see the top of review_bench.cpp; all of them when none is given.
   --open-changes N     one-op changes in the review of --open (default 100000)
   --runs N             opens of each kind in --open, median reported (default 3)
   --throughput-count N changes committed, signatures made and checked (default 20000)
-  --engine-snapshots   let the engine take its own snapshots (see Options() in the source)
   --dir DIR            make the scratch folder (removed at the end) in DIR (default /tmp)
 )";
 
@@ -434,10 +429,8 @@ Parts: see the top of review_bench.cpp; all of them when none is given.
 
 int main(int argc, char** argv) {
   bool ops = false, open = false, throughput = false;
-  const std::pair<const char*, bool*> switches[] = {{"--ops", &ops},
-                                                    {"--open", &open},
-                                                    {"--throughput", &throughput},
-                                                    {"--engine-snapshots", &g_engine_snapshots}};
+  const std::pair<const char*, bool*> switches[] = {
+      {"--ops", &ops}, {"--open", &open}, {"--throughput", &throughput}};
   size_t ops_count = 1000000, ops_per_change = 100, notes = 10000, open_changes = 100000;
   size_t runs = 3, throughput_count = 20000;
   std::string base = "/tmp";

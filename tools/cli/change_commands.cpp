@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "caseboard/crdt/cbor.h"
 #include "commands.h"
 
 namespace caseboard::cli {
@@ -54,7 +55,7 @@ int Import(const Context& ctx, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Fail(Status::IOError("cannot read " + path));
   Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  json doc = json::from_cbor(bytes, true, false);
+  json doc = crdt::DecodeCbor(bytes).value_or(json());
   if (!doc.is_object() || doc.value("format", "") != kFormat || !doc.contains("changes") ||
       !doc["changes"].is_array() || !doc.contains("review") || !doc["review"].is_string())
     return Fail(Status::InvalidArgument(

@@ -37,13 +37,18 @@ struct ReplicaOptions {
   size_t snapshot_every = 1000;  // changes between encrypted snapshots
 };
 
-enum class Outcome { kApplied, kDuplicate, kPending, kHeld, kUnreadable, kQuarantined };
+// kRejected: not a change of this review at all (nothing is stored).
+enum class Outcome { kApplied, kDuplicate, kPending, kHeld, kUnreadable, kQuarantined, kRejected };
 const char* OutcomeName(Outcome o);
 
 struct ReceiveResult {
   Outcome outcome = Outcome::kApplied;
   std::string hash;    // hex
-  std::string reason;  // for pending, held, quarantined
+  std::string reason;  // for pending, held, quarantined, rejected
+  // A quarantined change that was properly signed by an authorised member
+  // stays in the history graph (later changes build on it); only its ops are
+  // never applied.
+  bool in_graph = false;
 };
 
 // A change that is not (yet) applied, and why.
@@ -53,6 +58,7 @@ struct Problem {
   uint64_t seq = 0;
   std::string state;  // "quarantined", "waiting", "held"
   std::string reason;
+  bool in_graph = false;
 };
 
 struct HistoryEntry {
@@ -158,6 +164,7 @@ class Replica {
   Status LoadKeys();
   Result<ReceiveResult> Process(crdt::Change change, bool log_it);
   Result<ReceiveResult> Evaluate(const crdt::Change& change);
+  Status CheckContentOps(const std::vector<crdt::Op>& ops) const;
   void ApplyVerified(const crdt::Change& change, const std::vector<crdt::Op>* ops, uint32_t mset);
   Status ApplyKeyEnvelopes(const std::vector<crdt::Op>& ops);
   void ReleaseWaiters(const crdt::Hash& applied);
@@ -178,7 +185,8 @@ class Replica {
   Result<std::string> EntityScopeCheck(const std::string& entity) const;
 
   void LogChange(const crdt::Change& change);
-  void Quarantine(const crdt::Change& change, const std::string& reason);
+  void Quarantine(const crdt::Change& change, const std::string& reason, bool in_graph);
+  bool Known(const crdt::Hash& hash) const;
   Status WriteBatched();  // writes pending log, key and quarantine records
   Status Flush();         // WriteBatched, then a snapshot if one is due
 
