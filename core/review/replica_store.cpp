@@ -195,6 +195,9 @@ Status Replica::Load() {
   CB_RETURN_IF_ERROR(inner);
   my_seq_ = author_seq_.count(device_id_) ? author_seq_[device_id_] : 0;
   since_snapshot_ = 0;
+  // Keys come from the vault, not only from envelopes replayed above: a change
+  // that was unreadable at snapshot time may have its key by now.
+  RetryUnreadable();
   RetryHeld();
   return Flush();
 }
