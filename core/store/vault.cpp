@@ -258,9 +258,11 @@ static Result<SecureBytes> UnwrapVaultKey(Db& db, ByteView vault_id, ByteView pa
   CB_ASSIGN_OR_RETURN(Bytes kdf_bytes, ReadMeta(db, "kdf"));
   CB_ASSIGN_OR_RETURN(KdfRecord kdf, DecodeKdf(kdf_bytes));
   CB_ASSIGN_OR_RETURN(Bytes wrapped, ReadMeta(db, "vault_key"));
-  CB_ASSIGN_OR_RETURN(SecureBytes kek, crypto::Scrypt(passphrase, kdf.salt, kdf.params, crypto::kAeadKeySize));
+  CB_ASSIGN_OR_RETURN(SecureBytes kek,
+                      crypto::Scrypt(passphrase, kdf.salt, kdf.params, crypto::kAeadKeySize));
   auto vault_key = crypto::AeadOpen(kek, wrapped, VaultKeyAad(vault_id, kdf_bytes));
-  if (!vault_key.ok() || vault_key->size() != crypto::kAeadKeySize) return Status::AuthFailed("wrong passphrase");
+  if (!vault_key.ok() || vault_key->size() != crypto::kAeadKeySize)
+    return Status::AuthFailed("wrong passphrase");
   if (params_out) *params_out = kdf.params;
   return vault_key;
 }
@@ -304,7 +306,8 @@ Status Vault::ChangePassphrase(ByteView old_passphrase, ByteView new_passphrase,
 
   KdfRecord kdf{params, crypto::RandomBytes(kSaltSize)};
   Bytes kdf_encoded;
-  CB_ASSIGN_OR_RETURN(Bytes rewrapped, WrapVaultKey(vault_key, new_passphrase, kdf, impl_->vault_id, kdf_encoded));
+  CB_ASSIGN_OR_RETURN(Bytes rewrapped,
+                      WrapVaultKey(vault_key, new_passphrase, kdf, impl_->vault_id, kdf_encoded));
   CB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   CB_RETURN_IF_ERROR(WriteMeta(db, "kdf", kdf_encoded));
   CB_RETURN_IF_ERROR(WriteMeta(db, "vault_key", rewrapped));
