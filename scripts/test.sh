@@ -7,6 +7,13 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 
+echo "== format (clang-format, .clang-format)"
+unformatted=$(git ls-files '*.cpp' '*.h' | while read -r f; do
+  clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || echo "$f"; done)
+if [ -n "$unformatted" ]; then
+  echo "these files need 'clang-format -i':"; echo "$unformatted"; exit 1
+fi
+
 jobs=$(nproc)
 build() {  # build DIR [cmake args...]
   local dir=$1; shift
