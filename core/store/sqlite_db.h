@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "caseboard/bytes.h"
 #include "caseboard/status.h"
@@ -17,10 +18,19 @@ namespace caseboard::store::internal {
 
 class Db;
 
-// A prepared statement owned by Db's cache; reset on every fetch.
+// A prepared statement owned by Db's cache. It is reset when this handle goes
+// out of scope: a SELECT left on a row would otherwise hold its read
+// transaction open, and SQLite could never checkpoint the WAL back into the
+// database (the WAL would grow without bound while a vault stays open).
 class Stmt {
  public:
   explicit Stmt(sqlite3_stmt* s, Db* db) : s_(s), db_(db) {}
+  Stmt(Stmt&& other) noexcept : s_(std::exchange(other.s_, nullptr)), db_(other.db_) {}
+  Stmt& operator=(Stmt&&) = delete;
+  Stmt(const Stmt&) = delete;
+  ~Stmt() {
+    if (s_) sqlite3_reset(s_);
+  }
 
   Stmt& Bind(int index, std::string_view text);
   Stmt& Bind(int index, ByteView blob);
