@@ -381,6 +381,8 @@ Result<std::vector<ReceiveResult>> Replica::ReceiveAll(const std::vector<Bytes>&
       return r.status();
     }
     results.push_back(std::move(r).value());
+    // Write as we go so a large import holds at most this many changes in memory.
+    if (results.size() % 1000 == 0) CB_RETURN_IF_ERROR(WriteBatched());
   }
   // Report where each change ended up: a change that waited for an earlier
   // one, or for keys later in the same batch, was applied after all.
