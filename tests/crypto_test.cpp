@@ -188,3 +188,19 @@ TEST_CASE("streaming hashes equal one-shot hashes") {
   CHECK(s.Final() == Sha256(data));
   CHECK(h.Final() == HmacSha256(AsBytes("key"), data));
 }
+
+TEST_CASE("UTF-8 validation accepts text and refuses malformed sequences") {
+  CHECK(IsValidUtf8("plain ASCII"));
+  CHECK(IsValidUtf8("Zoë, Łódź, 子供, 👶"));
+  CHECK(IsValidUtf8(""));
+  CHECK_FALSE(IsValidUtf8("\xff"));
+  CHECK_FALSE(IsValidUtf8("\xc3"));              // truncated two-byte sequence
+  CHECK_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
+  CHECK_FALSE(IsValidUtf8("\xed\xa0\x80"));      // a UTF-16 surrogate
+  CHECK_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  CHECK_FALSE(IsValidUtf8("ok\x80"));            // stray continuation byte
+  CHECK(IsId("3f2a-B9"));
+  CHECK_FALSE(IsId(""));
+  CHECK_FALSE(IsId("has space"));
+  CHECK_FALSE(IsId(std::string(65, 'a')));
+}

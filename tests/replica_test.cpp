@@ -160,3 +160,18 @@ TEST_CASE("a change delivered before the changes it builds on waits, then applie
   // A reader can read but not write.
   CHECK((*r2)->AddEntity("note", {{"title", "reader edit"}}).status().code() == Status::Code::kAuthFailed);
 }
+
+TEST_CASE("text that is not valid UTF-8, and malformed ids, are refused before they reach the state") {
+  TempDir dir;
+  auto vault = CreateVault(dir.str());
+  auto r = Replica::Create(*vault, "UTF-8");
+  REQUIRE(r.ok());
+  auto bad = (*r)->AddEntity("note", {{"title", std::string("broken \xff text")}});
+  CHECK(bad.status().code() == Status::Code::kInvalidArgument);
+  CHECK(bad.status().message().find("UTF-8") != std::string::npos);
+  auto id = (*r)->AddEntity("note", {{"title", "Zoë's chronology"}});
+  REQUIRE(id.ok());
+  auto forged_id = (*r)->Commit("general", {{{"o", "create"}, {"e", "not an id!"}, {"t", "note"}}});
+  CHECK(forged_id.status().code() == Status::Code::kInvalidArgument);
+  CHECK((*r)->CanonicalString().find("Zoë's chronology") != std::string::npos);  // dumps without throwing
+}

@@ -53,7 +53,8 @@ Result<ChangeHeader> HeaderFrom(const json& j) {
   } catch (const json::exception&) {
     return Status::InvalidArgument("change header is missing a field or has one of the wrong type");
   }
-  if (h.review.empty() || h.author.empty() || h.seq == 0 || h.compartment.empty())
+  // Ids travel into reasons, logs and JSON output: only plain ids are accepted.
+  if (!IsId(h.review) || !IsId(h.author) || h.seq == 0 || !IsId(h.compartment))
     return Status::InvalidArgument("change header has an empty review, author, compartment or sequence");
   if (HeaderJson(h) != j) return Status::InvalidArgument("change header has unexpected fields");
   return h;

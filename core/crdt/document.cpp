@@ -1,5 +1,7 @@
 #include "caseboard/crdt/document.h"
 
+#include "caseboard/bytes.h"
+
 namespace caseboard::crdt {
 
 using nlohmann::json;
@@ -19,14 +21,19 @@ Status CheckOp(const Schema& schema, const Op& op) {
     return Status::InvalidArgument("malformed op: needs o, e and t");
   const std::string& kind = op["o"].get_ref<const std::string&>();
   const std::string& type = op["t"].get_ref<const std::string&>();
-  if (!schema.Find(type)) return Status::InvalidArgument("unknown entity type '" + type + "'");
+  if (!IsId(op["e"].get_ref<const std::string&>()))
+    return Status::InvalidArgument("malformed entity id in op");
+  if (!schema.Find(type))
+    return Status::InvalidArgument("unknown entity type '" + (IsValidUtf8(type) ? type : "?") + "'");
   if (kind == "create" || kind == "delete" || kind == "restore") return Status::Ok();
   if (kind != "set" && kind != "add" && kind != "remove")
-    return Status::InvalidArgument("unknown op '" + kind + "'");
+    return Status::InvalidArgument("unknown op '" + (IsValidUtf8(kind) ? kind : "?") + "'");
   if (!IsNonEmptyString(op, "f")) return Status::InvalidArgument("op '" + kind + "' needs a field");
   const std::string& field = op["f"].get_ref<const std::string&>();
   const FieldDef* def = schema.Field(type, field);
-  if (!def) return Status::InvalidArgument("type '" + type + "' has no field '" + field + "'");
+  if (!def)
+    return Status::InvalidArgument("type '" + type + "' has no field '" + (IsValidUtf8(field) ? field : "?") +
+                                   "'");
   if ((kind == "set") == IsSet(def->type))
     return Status::InvalidArgument("field '" + field + "' is a " + FieldTypeName(def->type) + "; '" + kind +
                                    "' does not apply to it");

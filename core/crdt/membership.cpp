@@ -72,7 +72,7 @@ Status CheckMembershipOp(const Op& op) {
       return Status::InvalidArgument("keys needs d, c, ep and box");
     return Status::Ok();
   }
-  return Status::InvalidArgument("unknown membership op '" + kind + "'");
+  return Status::InvalidArgument("unknown membership op '" + (IsValidUtf8(kind) ? kind : "?") + "'");
 }
 
 void Membership::Apply(const Op& op) {

@@ -1,5 +1,7 @@
 #include "caseboard/crdt/schema.h"
 
+#include "caseboard/bytes.h"
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -74,12 +76,6 @@ bool IsValidDate(const std::string& s) {
   return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
 }
 
-static bool LooksLikeId(const std::string& s) {
-  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-';
-  });
-}
-
 Status Schema::CheckValue(const std::string& type, const std::string& field, const nlohmann::json& v) const {
   const EntityType* t = Find(type);
   if (!t) return Status::InvalidArgument("unknown entity type '" + type + "'");
@@ -97,6 +93,7 @@ Status Schema::CheckValue(const std::string& type, const std::string& field, con
     case FieldType::kText:
     case FieldType::kStringSet:
       if (!v.is_string()) return bad("expected a string");
+      if (!IsValidUtf8(v.get_ref<const std::string&>())) return bad("the text is not valid UTF-8");
       return Status::Ok();
     case FieldType::kInteger:
       if (!v.is_number_integer()) return bad("expected a whole number");
@@ -108,7 +105,8 @@ Status Schema::CheckValue(const std::string& type, const std::string& field, con
       if (!v.is_string() || !IsValidDate(v.get<std::string>())) return bad("expected a date as YYYY-MM-DD");
       return Status::Ok();
     case FieldType::kEnum: {
-      if (!v.is_string()) return bad("expected one of its values");
+      if (!v.is_string() || !IsValidUtf8(v.get_ref<const std::string&>()))
+        return bad("expected one of its values");
       if (std::find(f.values.begin(), f.values.end(), v.get<std::string>()) == f.values.end()) {
         std::string allowed;
         for (const auto& a : f.values) allowed += (allowed.empty() ? "" : ", ") + a;
@@ -118,7 +116,7 @@ Status Schema::CheckValue(const std::string& type, const std::string& field, con
     }
     case FieldType::kReference:
     case FieldType::kRefSet:
-      if (!v.is_string() || !LooksLikeId(v.get<std::string>())) return bad("expected an entity id");
+      if (!v.is_string() || !IsId(v.get<std::string>())) return bad("expected an entity id");
       return Status::Ok();
   }
   return bad("unsupported");

@@ -1,5 +1,7 @@
 #include "caseboard/crypto/signature.h"
 
+#include <utility>
+
 #include "evp_key.h"
 
 namespace caseboard::crypto {
@@ -23,17 +25,43 @@ Result<Ed25519KeyPair> Ed25519Generate() {
   return Ed25519FromSeed(seed.view());
 }
 
-Result<Ed25519Signature> Ed25519Sign(const SecureBytes& seed, ByteView message) {
+Result<Ed25519Signer> Ed25519Signer::FromSeed(ByteView seed) {
   if (seed.size() != kEd25519SeedSize) return Status::InvalidArgument("an Ed25519 private key is 32 bytes");
-  Pkey key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
+  EVP_PKEY* key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size());
+  if (!key) return Status::Internal("OpenSSL could not load an Ed25519 private key");
+  return Ed25519Signer(key);
+}
+
+Ed25519Signer::~Ed25519Signer() { EVP_PKEY_free(static_cast<EVP_PKEY*>(key_)); }
+
+Ed25519Signer::Ed25519Signer(Ed25519Signer&& other) noexcept : key_(std::exchange(other.key_, nullptr)) {}
+
+Ed25519Signer& Ed25519Signer::operator=(Ed25519Signer&& other) noexcept {
+  if (this != &other) {
+    EVP_PKEY_free(static_cast<EVP_PKEY*>(key_));
+    key_ = std::exchange(other.key_, nullptr);
+  }
+  return *this;
+}
+
+static Result<Ed25519Signature> SignWith(EVP_PKEY* key, ByteView message) {
   MdCtx ctx(EVP_MD_CTX_new());
   Ed25519Signature sig{};
   size_t len = sig.size();
-  if (!key || !ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1 ||
+  if (!key || !ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key) != 1 ||
       EVP_DigestSign(ctx.get(), sig.data(), &len, message.data(), message.size()) != 1 || len != sig.size()) {
     return Status::Internal("Ed25519 signing failed in OpenSSL");
   }
   return sig;
+}
+
+Result<Ed25519Signature> Ed25519Signer::Sign(ByteView message) const {
+  return SignWith(static_cast<EVP_PKEY*>(key_), message);
+}
+
+Result<Ed25519Signature> Ed25519Sign(const SecureBytes& seed, ByteView message) {
+  CB_ASSIGN_OR_RETURN(Ed25519Signer signer, Ed25519Signer::FromSeed(seed.view()));
+  return signer.Sign(message);
 }
 
 Status Ed25519Verify(ByteView public_key, ByteView message, ByteView signature) {

@@ -75,7 +75,7 @@ void Replica::RefoldMembership() {
   membership_ = MembershipAt(InternMset(std::move(all)));
 }
 
-Result<ReceiveResult> Replica::Evaluate(const Change& change) {
+Result<ReceiveResult> Replica::Evaluate(const Change& change, const std::vector<crdt::Op>* sealed_here) {
   const crdt::ChangeHeader& h = change.header;
 
   // 1. Everything it builds on must be here first.
@@ -121,7 +121,9 @@ Result<ReceiveResult> Replica::Evaluate(const Change& change) {
     const crdt::Membership& m = MembershipAt(past);
     const crdt::Member* author = m.Find(h.author);
     if (!author) return Quarantined(change, "author device " + h.author + " is not a member of this review");
-    if (!crdt::VerifyChangeSignature(change, author->identity.signing_key).ok())
+    // A change this device has just sealed needs no check of its own
+    // signature; membership, sequence and schema are still judged below.
+    if (!sealed_here && !crdt::VerifyChangeSignature(change, author->identity.signing_key).ok())
       return Quarantined(change, "signature does not verify (forged or altered)");
     if (membership_change) {
       if (!m.IsOwner(h.author))
@@ -160,6 +162,7 @@ Result<ReceiveResult> Replica::Evaluate(const Change& change) {
     r.in_graph = true;
     return r;
   };
+  if (sealed_here && ops.empty()) ops = *sealed_here;
   if (membership_change) {
     if (ops.empty()) {
       auto decoded = crdt::OpenChangeOps(change, nullptr);
@@ -182,11 +185,14 @@ Result<ReceiveResult> Replica::Evaluate(const Change& change) {
     return ReceiveResult{Outcome::kUnreadable, change.HashHex(),
                          "this device has no key for the " + h.compartment + " compartment"};
   }
-  auto opened = crdt::OpenChangeOps(change, key);
-  if (!opened.ok()) return in_graph_quarantine(opened.status().message());
-  Status valid = CheckContentOps(*opened);
+  if (!sealed_here) {
+    auto opened = crdt::OpenChangeOps(change, key);
+    if (!opened.ok()) return in_graph_quarantine(opened.status().message());
+    ops = std::move(opened).value();
+  }
+  Status valid = CheckContentOps(ops);
   if (!valid.ok()) return in_graph_quarantine(valid.message());
-  ApplyVerified(change, &*opened, past);
+  ApplyVerified(change, &ops, past);
   return ReceiveResult{Outcome::kApplied, change.HashHex(), ""};
 }
 

@@ -51,7 +51,7 @@ Result<Hash> Replica::CommitLocal(const std::string& compartment, std::vector<cr
   }
   CB_ASSIGN_OR_RETURN(crdt::Change change,
                       crdt::SealChange(h, ops, key, [&](ByteView msg) { return vault_.SignAsDevice(msg); }));
-  CB_ASSIGN_OR_RETURN(ReceiveResult r, Evaluate(change));
+  CB_ASSIGN_OR_RETURN(ReceiveResult r, Evaluate(change, &ops));
   if (r.outcome != Outcome::kApplied)
     return Status::AuthFailed("this device cannot make that change: " + r.reason);
   LogChange(change);

@@ -133,8 +133,18 @@ Result<const SecureBytes*> Vault::Impl::Key(KeyPurpose purpose, std::string_view
   return &derived.emplace(std::move(slot), std::move(key)).first->second;
 }
 
+Status Vault::Impl::SetDeviceKeys(crypto::Ed25519KeyPair signing_keys, crypto::X25519KeyPair sealing_keys) {
+  CB_ASSIGN_OR_RETURN(crypto::Ed25519Signer loaded,
+                      crypto::Ed25519Signer::FromSeed(signing_keys.seed.view()));
+  signer = std::move(loaded);
+  signing = std::move(signing_keys);
+  sealing = std::move(sealing_keys);
+  return Status::Ok();
+}
+
 void Vault::Impl::WipeKeys() {
   vault_key.reset();  // SecureBytes destructors cleanse
+  signer.reset();     // EVP_PKEY_free cleanses the private key
   signing.reset();
   sealing.reset();
   derived.clear();
@@ -211,8 +221,8 @@ Result<std::unique_ptr<Vault>> Vault::Create(const std::string& dir, ByteView pa
   }
 
   impl->vault_key = std::move(vault_key);
-  impl->signing = std::move(signing).value();
-  impl->sealing = std::move(sealing).value();
+  s = impl->SetDeviceKeys(std::move(signing).value(), std::move(sealing).value());
+  if (!s.ok()) return fail(s);
   return std::unique_ptr<Vault>(new Vault(std::move(impl)));
 }
 
@@ -282,9 +292,8 @@ Status Vault::Unlock(ByteView passphrase) {
   CB_ASSIGN_OR_RETURN(auto sealing, crypto::X25519FromPrivate(device_secret->view().subspan(32)));
 
   impl_->kdf = params;
+  CB_RETURN_IF_ERROR(impl_->SetDeviceKeys(std::move(signing), std::move(sealing)));
   impl_->vault_key = std::move(vault_key).value();
-  impl_->signing = std::move(signing);
-  impl_->sealing = std::move(sealing);
   return Status::Ok();
 }
 
@@ -327,7 +336,7 @@ Result<DeviceIdentity> Vault::Identity() const {
 
 Result<crypto::Ed25519Signature> Vault::SignAsDevice(ByteView message) const {
   CB_RETURN_IF_ERROR(impl_->RequireUnlocked());
-  return crypto::Ed25519Sign(impl_->signing->seed, message);
+  return impl_->signer->Sign(message);
 }
 
 Result<SecureBytes> Vault::OpenSealedToDevice(ByteView sealed, ByteView aad) const {

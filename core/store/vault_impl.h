@@ -29,12 +29,15 @@ struct Vault::Impl {
   // Present only while unlocked.
   std::optional<crypto::SecureBytes> vault_key;
   std::optional<crypto::Ed25519KeyPair> signing;
+  std::optional<crypto::Ed25519Signer> signer;  // the same key, loaded into OpenSSL once
   std::optional<crypto::X25519KeyPair> sealing;
   // Per-review derived keys, cached because deriving costs more than sealing
   // a small record. Wiped with everything else on Lock.
   mutable std::map<std::pair<int, std::string>, crypto::SecureBytes> derived;
 
   Status RequireUnlocked() const;
+  // Installs the device keys (at create and unlock).
+  Status SetDeviceKeys(crypto::Ed25519KeyPair signing_keys, crypto::X25519KeyPair sealing_keys);
   // The key for `purpose` within `review`; requires unlocked.
   Result<const crypto::SecureBytes*> Key(KeyPurpose purpose, std::string_view review) const;
   void WipeKeys();

@@ -20,6 +20,11 @@ std::string ToHex(ByteView bytes);
 // Lower- or upper-case hex; nullopt for odd length or a non-hex character.
 std::optional<Bytes> FromHex(std::string_view hex);
 
+// Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+// An id as Caseboard makes them: 1 to 64 ASCII letters, digits or '-'.
+bool IsId(std::string_view s);
+
 // Little helpers for unambiguous binary framing (used for associated data).
 void AppendU32(Bytes& out, uint32_t v);
 void AppendU64(Bytes& out, uint64_t v);

@@ -22,6 +22,25 @@ struct Ed25519KeyPair {
   Ed25519PublicKey public_key{};
 };
 
+// A signing key loaded into OpenSSL once. Signing from a raw seed rebuilds
+// OpenSSL's key object on every call, which is most of a signature's cost.
+// Move-only; OpenSSL wipes the private key when the object is freed.
+class Ed25519Signer {
+ public:
+  static Result<Ed25519Signer> FromSeed(ByteView seed);
+  ~Ed25519Signer();
+  Ed25519Signer(Ed25519Signer&& other) noexcept;
+  Ed25519Signer& operator=(Ed25519Signer&& other) noexcept;
+  Ed25519Signer(const Ed25519Signer&) = delete;
+  Ed25519Signer& operator=(const Ed25519Signer&) = delete;
+
+  Result<Ed25519Signature> Sign(ByteView message) const;
+
+ private:
+  explicit Ed25519Signer(void* key) : key_(key) {}
+  void* key_;  // EVP_PKEY*, kept opaque so this header needs no OpenSSL include
+};
+
 Result<Ed25519KeyPair> Ed25519Generate();
 Result<Ed25519KeyPair> Ed25519FromSeed(ByteView seed);
 Result<Ed25519Signature> Ed25519Sign(const SecureBytes& seed, ByteView message);

@@ -163,7 +163,9 @@ class Replica {
   Status Load();
   Status LoadKeys();
   Result<ReceiveResult> Process(crdt::Change change, bool log_it);
-  Result<ReceiveResult> Evaluate(const crdt::Change& change);
+  // `sealed_here`: the plaintext ops of a change this device has just sealed.
+  Result<ReceiveResult> Evaluate(const crdt::Change& change,
+                                 const std::vector<crdt::Op>* sealed_here = nullptr);
   Status CheckContentOps(const std::vector<crdt::Op>& ops) const;
   void ApplyVerified(const crdt::Change& change, const std::vector<crdt::Op>* ops, uint32_t mset);
   Status ApplyKeyEnvelopes(const std::vector<crdt::Op>& ops);
