@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "caseboard/crdt/change.h"
 #include "caseboard/crypto/kdf.h"
 #include "caseboard/crypto/signature.h"
@@ -47,32 +48,12 @@ using caseboard::review::Replica;
 using caseboard::store::RecordKey;
 using caseboard::store::Vault;
 using Clock = std::chrono::steady_clock;
+using namespace caseboard::bench;
 
 constexpr char kPassphrase[] = "correct horse battery staple";
 
 // ---------------------------------------------------------------------------
 // Small helpers (as in vault_bench)
-
-std::string g_scratch;  // removed on the way out, also when a step fails
-
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "review_bench: %s\n", what.c_str());
-  if (!g_scratch.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(g_scratch, ec);
-  }
-  std::exit(1);
-}
-
-void Must(const Status& s, const char* what) {
-  if (!s.ok()) Die(std::string(what) + ": " + s.ToString());
-}
-
-template <typename T>
-T Must(Result<T> r, const char* what) {
-  if (!r.ok()) Die(std::string(what) + ": " + r.status().ToString());
-  return std::move(r).value();
-}
 
 // Wall and CPU seconds of some work. The program is single-threaded, so its
 // CPU time is the work's own: wall minus CPU is time spent waiting (fsync),
@@ -96,30 +77,8 @@ Span Time(F&& work) {
   return {std::chrono::duration<double>(Clock::now() - wall).count(), CpuNow() - cpu};
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t mid = v.size() / 2;
-  return v.size() % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
-
-// Peak (VmHWM) or current (VmRSS) resident set size from /proc/self/status, in MiB.
-double ProcStatusMiB(const char* field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  size_t n = std::strlen(field);
-  while (std::getline(in, line))
-    if (line.compare(0, n, field) == 0 && line.size() > n && line[n] == ':')
-      return std::stod(line.substr(n + 1)) / 1024;
-  return -1;
-}
-
-// Resets VmHWM to the current RSS (Linux >= 4.0), so each stage's peak is its own.
-bool ResetPeakRss() {
-  std::ofstream out("/proc/self/clear_refs");
-  out << "5";
-  out.flush();
-  return static_cast<bool>(out);
-}
+// Peak (VmHWM) or current (VmRSS) resident set size, in MiB.
+double ProcStatusMiB(const char* field) { return static_cast<double>(ProcStatusKiB(field)) / 1024; }
 
 void Line(const char* label, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 void Line(const char* label, const char* fmt, ...) {
@@ -428,6 +387,7 @@ Parts: see the top of review_bench.cpp; all of them when none is given.
 }  // namespace
 
 int main(int argc, char** argv) {
+  SetProgram("review_bench");
   bool ops = false, open = false, throughput = false;
   const std::pair<const char*, bool*> switches[] = {
       {"--ops", &ops}, {"--open", &open}, {"--throughput", &throughput}};

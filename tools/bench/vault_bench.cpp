@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "caseboard/crypto/kdf.h"
 #include "caseboard/status.h"
 #include "caseboard/store/vault.h"
@@ -46,6 +47,7 @@ using caseboard::store::RecordKey;
 using caseboard::store::Vault;
 using caseboard::store::WriteBatch;
 using Clock = std::chrono::steady_clock;
+using namespace caseboard::bench;
 
 constexpr size_t kRecordSize = 1024;
 constexpr size_t kBatchSize = 1000;
@@ -72,27 +74,6 @@ constexpr char kPlainScan[] = "SELECT id, value FROM records WHERE review = ?1 A
 // ---------------------------------------------------------------------------
 // Small helpers
 
-std::string g_scratch;  // removed on the way out, also when a step fails
-
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "vault_bench: %s\n", what.c_str());
-  if (!g_scratch.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(g_scratch, ec);
-  }
-  std::exit(1);
-}
-
-void Must(const Status& s, const char* what) {
-  if (!s.ok()) Die(std::string(what) + ": " + s.ToString());
-}
-
-template <typename T>
-T Must(Result<T> r, const char* what) {
-  if (!r.ok()) Die(std::string(what) + ": " + r.status().ToString());
-  return std::move(r).value();
-}
-
 void SqlMust(sqlite3* db, int rc, const char* what) {
   if (rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
     Die(std::string("plain SQLite, ") + what + ": " + sqlite3_errmsg(db));
@@ -100,12 +81,6 @@ void SqlMust(sqlite3* db, int rc, const char* what) {
 
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t mid = v.size() / 2;
-  return v.size() % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
 
 std::string JoinRuns(const std::vector<double>& v) {
@@ -167,26 +142,6 @@ std::string RecordId(size_t index) {
 
 ByteView PassphraseBytes() {
   return {reinterpret_cast<const uint8_t*>(kPassphrase), std::strlen(kPassphrase)};
-}
-
-// Peak and current resident set size from /proc/self/status, in KiB.
-long ProcStatusKiB(const char* field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  size_t n = std::strlen(field);
-  while (std::getline(in, line))
-    if (line.compare(0, n, field) == 0 && line.size() > n && line[n] == ':')
-      return std::stol(line.substr(n + 1));
-  return -1;
-}
-
-// Resets VmHWM to the current RSS (Linux >= 4.0), so the attachment's peak is
-// not hidden under whatever an earlier part used.
-bool ResetPeakRss() {
-  std::ofstream out("/proc/self/clear_refs");
-  out << "5";
-  out.flush();
-  return static_cast<bool>(out);
 }
 
 void RemoveDbFiles(const std::string& path) {
@@ -549,6 +504,7 @@ Options:
 }  // namespace
 
 int main(int argc, char** argv) {
+  SetProgram("vault_bench");
   bool records = false, attachment = false, unlock = false;
   size_t records_count = 100000;
   int runs = 3;
