@@ -40,6 +40,15 @@ ReceiveResult Quarantined(const Change& c, std::string reason) {
 
 }  // namespace
 
+std::string Replica::WaitingReason(size_t missing) {
+  return "waiting for " + std::to_string(missing) + " earlier change(s) it builds on";
+}
+
+std::string Replica::HeldReason(const clock::Hlc& hlc) const {
+  return "its author's clock is " + std::to_string(clock_.AheadBy(hlc) / 60000) +
+         " min ahead of this device's; held until that time";
+}
+
 uint32_t Replica::InternMset(std::vector<Hash> set) {
   std::sort(set.begin(), set.end());
   set.erase(std::unique(set.begin(), set.end()), set.end());
@@ -92,9 +101,7 @@ Result<ReceiveResult> Replica::Evaluate(const Change& change, const std::vector<
     const auto& s = msets_[it->second.mset];
     mset.insert(mset.end(), s.begin(), s.end());
   }
-  if (missing)
-    return ReceiveResult{Outcome::kPending, change.HashHex(),
-                         "waiting for " + std::to_string(missing) + " earlier change(s) it builds on"};
+  if (missing) return ReceiveResult{Outcome::kPending, change.HashHex(), WaitingReason(missing)};
 
   // 2. Authorship, judged against the membership in the change's causal past.
   std::vector<crdt::Op> ops;
@@ -138,10 +145,7 @@ Result<ReceiveResult> Replica::Evaluate(const Change& change, const std::vector<
 
   // 3. A clock far ahead is held, not allowed to win every later conflict.
   // Judged after the signature so that no unauthenticated change is kept.
-  if (!clock_.Plausible(h.hlc))
-    return ReceiveResult{Outcome::kHeld, change.HashHex(),
-                         "its author's clock is " + std::to_string(clock_.AheadBy(h.hlc) / 60000) +
-                             " min ahead of this device's; held until that time"};
+  if (!clock_.Plausible(h.hlc)) return ReceiveResult{Outcome::kHeld, change.HashHex(), HeldReason(h.hlc)};
 
   // 4. Each device's changes form one unbroken sequence.
   uint64_t last = 0;
@@ -216,7 +220,6 @@ void Replica::ApplyVerified(const Change& change, const std::vector<crdt::Op>* o
   for (const Hash& d : h.deps) heads_.erase(d);
   heads_.insert(change.hash);
   author_seq_[h.author] = h.seq;
-  if (h.author == device_id_) my_seq_ = std::max(my_seq_, h.seq);
   (void)clock_.Observe(h.hlc);  // plausibility was checked above
   ++since_snapshot_;
   if (!ops) return;
@@ -226,9 +229,14 @@ void Replica::ApplyVerified(const Change& change, const std::vector<crdt::Op>* o
     (void)ApplyKeyEnvelopes(*ops);
     return;
   }
-  for (size_t i = 0; i < ops->size(); ++i) {
+  ApplyOps(change, *ops);
+}
+
+void Replica::ApplyOps(const Change& change, const std::vector<crdt::Op>& ops) {
+  const crdt::ChangeHeader& h = change.header;
+  for (size_t i = 0; i < ops.size(); ++i) {
     uint32_t index = static_cast<uint32_t>(i);
-    doc_.Apply((*ops)[i], crdt::Stamp{h.hlc, h.author, index}, h.compartment,
+    doc_.Apply(ops[i], crdt::Stamp{h.hlc, h.author, index}, h.compartment,
                crdt::Stamp::Tag(h.author, h.seq, index));
   }
 }
@@ -265,11 +273,7 @@ void Replica::RetryUnreadable() {
       // Judged as Evaluate would have with the key: in the graph, ops never applied.
       Quarantine(c, check.message(), /*in_graph=*/true);
     } else {
-      for (size_t i = 0; i < ops->size(); ++i) {
-        uint32_t index = static_cast<uint32_t>(i);
-        doc_.Apply((*ops)[i], crdt::Stamp{c.header.hlc, c.header.author, index}, c.header.compartment,
-                   crdt::Stamp::Tag(c.header.author, c.header.seq, index));
-      }
+      ApplyOps(c, *ops);
     }
     it = unreadable_.erase(it);
   }
@@ -368,6 +372,7 @@ Result<ReceiveResult> Replica::Receive(ByteView sealed) {
 Result<std::vector<ReceiveResult>> Replica::ReceiveAll(const std::vector<Bytes>& sealed) {
   RetryHeld();
   std::vector<ReceiveResult> results;
+  std::vector<Hash> hashes;  // of each result, for the final report below
   for (const Bytes& bytes : sealed) {
     auto change = crdt::ParseChange(bytes);
     if (!change.ok()) {
@@ -379,8 +384,10 @@ Result<std::vector<ReceiveResult>> Replica::ReceiveAll(const std::vector<Bytes>&
         batch_.Put({review_id_, "quarantine", ToHex(hash)}, json::to_cbor(record));
       }
       results.push_back({Outcome::kQuarantined, ToHex(hash), reason});
+      hashes.push_back(hash);
       continue;
     }
+    hashes.push_back(change->hash);
     auto r = Process(std::move(change).value(), /*log_it=*/true);
     if (!r.ok()) {
       (void)WriteBatched();  // keep what was accepted before the failure
@@ -392,11 +399,10 @@ Result<std::vector<ReceiveResult>> Replica::ReceiveAll(const std::vector<Bytes>&
   }
   // Report where each change ended up: a change that waited for an earlier
   // one, or for keys later in the same batch, was applied after all.
-  for (auto& r : results) {
+  for (size_t i = 0; i < results.size(); ++i) {
+    ReceiveResult& r = results[i];
+    const Hash& h = hashes[i];
     if (r.outcome != Outcome::kPending && r.outcome != Outcome::kUnreadable) continue;
-    auto hash = FromHex(r.hash);
-    Hash h{};
-    std::copy(hash->begin(), hash->end(), h.begin());
     if (quarantine_.count(h)) {
       r = {Outcome::kQuarantined, r.hash, quarantine_[h].reason, quarantine_[h].in_graph};
     } else if (nodes_.count(h) && !unreadable_.count(h)) {

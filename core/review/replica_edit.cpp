@@ -34,7 +34,8 @@ Result<Hash> Replica::CommitLocal(const std::string& compartment, std::vector<cr
   crdt::ChangeHeader h;
   h.review = review_id_;
   h.author = device_id_;
-  h.seq = my_seq_ + 1;
+  auto mine = author_seq_.find(device_id_);
+  h.seq = (mine == author_seq_.end() ? 0 : mine->second) + 1;
   h.hlc = clock_.Now();
   h.deps.assign(heads_.begin(), heads_.end());
   h.compartment = compartment;
@@ -122,43 +123,42 @@ Result<std::string> Replica::AddEntity(const std::string& type, const std::map<s
   return id;
 }
 
-Result<std::string> Replica::EntityScopeCheck(const std::string& entity) const {
-  if (!doc_.Find(entity)) return Status::NotFound("no entity " + entity + " in this review");
-  return doc_.Find(entity)->compartment();
+Result<const crdt::Entity*> Replica::VisibleEntity(const std::string& entity) const {
+  const crdt::Entity* e = doc_.Find(entity);
+  if (!e) return Status::NotFound("no entity " + entity + " in this review");
+  return e;
 }
 
 Status Replica::SetFields(const std::string& entity, const std::map<std::string, json>& fields) {
-  CB_ASSIGN_OR_RETURN(std::string comp, EntityScopeCheck(entity));
-  const crdt::Entity* e = doc_.Find(entity);
+  CB_ASSIGN_OR_RETURN(const crdt::Entity* e, VisibleEntity(entity));
   std::vector<crdt::Op> ops;
   CB_RETURN_IF_ERROR(FieldOps(options_.schema, e, entity, e->type(), fields, ops));
   if (ops.empty()) return Status::Ok();  // already so
-  return CommitLocal(comp, std::move(ops)).status();
+  return CommitLocal(e->compartment(), std::move(ops)).status();
 }
 
 Status Replica::AddToSet(const std::string& entity, const std::string& field, const std::string& element) {
-  CB_ASSIGN_OR_RETURN(std::string comp, EntityScopeCheck(entity));
-  crdt::Op op = {{"o", "add"}, {"e", entity}, {"t", doc_.Find(entity)->type()}, {"f", field}, {"v", element}};
+  CB_ASSIGN_OR_RETURN(const crdt::Entity* e, VisibleEntity(entity));
+  crdt::Op op = {{"o", "add"}, {"e", entity}, {"t", e->type()}, {"f", field}, {"v", element}};
   CB_RETURN_IF_ERROR(crdt::CheckOp(options_.schema, op));
-  return CommitLocal(comp, {op}).status();
+  return CommitLocal(e->compartment(), {op}).status();
 }
 
 Status Replica::RemoveFromSet(const std::string& entity, const std::string& field,
                               const std::string& element) {
-  CB_ASSIGN_OR_RETURN(std::string comp, EntityScopeCheck(entity));
-  const crdt::Entity* e = doc_.Find(entity);
+  CB_ASSIGN_OR_RETURN(const crdt::Entity* e, VisibleEntity(entity));
   auto tags = e->LiveTags(field, element);
   if (tags.empty()) return Status::Ok();  // not in the set
   crdt::Op op = {{"o", "remove"}, {"e", entity},  {"t", e->type()},
                  {"f", field},    {"v", element}, {"tags", tags}};
   CB_RETURN_IF_ERROR(crdt::CheckOp(options_.schema, op));
-  return CommitLocal(comp, {op}).status();
+  return CommitLocal(e->compartment(), {op}).status();
 }
 
 Status Replica::DeleteEntity(const std::string& entity) {
-  CB_ASSIGN_OR_RETURN(std::string comp, EntityScopeCheck(entity));
+  CB_ASSIGN_OR_RETURN(const crdt::Entity* e, VisibleEntity(entity));
   if (entity == review_id_) return Status::InvalidArgument("the review's own record cannot be deleted");
-  return CommitLocal(comp, {{{"o", "delete"}, {"e", entity}, {"t", doc_.Find(entity)->type()}}}).status();
+  return CommitLocal(e->compartment(), {{{"o", "delete"}, {"e", entity}, {"t", e->type()}}}).status();
 }
 
 Status Replica::RestoreEntity(const std::string& entity) {
@@ -170,11 +170,7 @@ Status Replica::RestoreEntity(const std::string& entity) {
 }
 
 Status Replica::NamePerson(const std::string& device_id, const std::string& person) {
-  for (const auto& [id, e] : doc_.entities()) {
-    if (!e.visible() || e.type() != "device") continue;
-    const json* d = e.Field("device");
-    if (d && *d == device_id) return SetFields(id, {{"person", person}});
-  }
+  if (const std::string* id = DeviceEntity(device_id)) return SetFields(*id, {{"person", person}});
   return AddEntity("device", {{"device", device_id}, {"person", person}}).status();
 }
 

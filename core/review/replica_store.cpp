@@ -158,7 +158,6 @@ Status Replica::Load() {
       clock_.Restore({s.at("clock").at(0).get<uint64_t>(), s.at("clock").at(1).get<uint32_t>()});
       next_log_ = snapshot_log_ = s.at("log").get<uint64_t>();
       if (!mchanges_.empty()) RefoldMembership();
-      my_seq_ = author_seq_.count(device_id_) ? author_seq_[device_id_] : 0;
       // Changes that were waiting at snapshot time are re-judged now.
       std::vector<Bytes> again;
       for (const auto& b : s.at("waiting")) again.push_back(b.get_binary());
@@ -193,7 +192,6 @@ Status Replica::Load() {
       },
       LogId(snapshot_log_)));
   CB_RETURN_IF_ERROR(inner);
-  my_seq_ = author_seq_.count(device_id_) ? author_seq_[device_id_] : 0;
   since_snapshot_ = 0;
   // Keys come from the vault, not only from envelopes replayed above: a change
   // that was unreadable at snapshot time may have its key by now.
@@ -293,14 +291,19 @@ std::string Replica::title() const {
   return t && t->is_string() ? t->get<std::string>() : std::string();
 }
 
-std::string Replica::PersonOf(const std::string& device_id) const {
+const std::string* Replica::DeviceEntity(const std::string& device_id) const {
   for (const auto& [id, e] : doc_.entities()) {
     if (!e.visible() || e.type() != "device") continue;
     const json* d = e.Field("device");
-    const json* p = e.Field("person");
-    if (d && *d == device_id && p && p->is_string()) return p->get<std::string>();
+    if (d && *d == device_id) return &id;
   }
-  return "";
+  return nullptr;
+}
+
+std::string Replica::PersonOf(const std::string& device_id) const {
+  const std::string* id = DeviceEntity(device_id);
+  const json* p = id ? doc_.Find(*id)->Field("person") : nullptr;
+  return p && p->is_string() ? p->get<std::string>() : std::string();
 }
 
 json Replica::Canonical() const {
@@ -319,13 +322,10 @@ std::vector<Problem> Replica::Problems() const {
   for (const auto& [h, c] : pending_) {
     size_t missing = 0;
     for (const auto& d : c.header.deps) missing += nodes_.count(d) ? 0 : 1;
-    out.push_back({c.HashHex(), c.header.author, c.header.seq, "waiting",
-                   "waiting for " + std::to_string(missing) + " earlier change(s) it builds on"});
+    out.push_back({c.HashHex(), c.header.author, c.header.seq, "waiting", WaitingReason(missing)});
   }
   for (const auto& [h, c] : held_)
-    out.push_back({c.HashHex(), c.header.author, c.header.seq, "held",
-                   "its author's clock is " + std::to_string(clock_.AheadBy(c.header.hlc) / 60000) +
-                       " min ahead of this device's; held until that time"});
+    out.push_back({c.HashHex(), c.header.author, c.header.seq, "held", HeldReason(c.header.hlc)});
   return out;
 }
 

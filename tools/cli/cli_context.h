@@ -62,6 +62,9 @@ class Context {
   GlobalOptions global_;
 };
 
+// "a,b,,c" -> {"a", "b", "c"}: the comma-separated lists of --compartments and set fields.
+std::vector<std::string> SplitList(const std::string& text);
+
 // Reads the first line of a file (without its newline) as a secret.
 Result<crypto::SecureBytes> ReadSecretFile(const std::string& path);
 

@@ -10,17 +10,10 @@ namespace {
 Result<std::set<std::string>> ParseCompartments(const std::optional<std::string>& text) {
   std::set<std::string> out;
   if (!text) return std::set<std::string>{"general"};
-  size_t start = 0;
-  while (start <= text->size()) {
-    size_t comma = text->find(',', start);
-    std::string c = text->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!c.empty()) {
-      if (!crdt::IsCompartment(c))
-        return Status::InvalidArgument("unknown compartment '" + c + "': use general, family, restricted");
-      out.insert(c);
-    }
-    if (comma == std::string::npos) break;
-    start = comma + 1;
+  for (const auto& c : SplitList(*text)) {
+    if (!crdt::IsCompartment(c))
+      return Status::InvalidArgument("unknown compartment '" + c + "': use general, family, restricted");
+    out.insert(c);
   }
   if (out.empty()) return Status::InvalidArgument("--compartments names none");
   return out;

@@ -23,16 +23,9 @@ Result<std::map<std::string, json>> ParseAssignments(const crdt::Schema& schema,
     const crdt::FieldDef* def = schema.Field(type, field);
     if (def && crdt::IsSet(def->type)) {
       json elements = json::array();
-      size_t start = 0;
-      while (start <= text.size() && !text.empty()) {
-        size_t comma = text.find(',', start);
-        std::string el = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!el.empty()) {
-          CB_RETURN_IF_ERROR(schema.CheckValue(type, field, el));
-          elements.push_back(el);
-        }
-        if (comma == std::string::npos) break;
-        start = comma + 1;
+      for (const auto& el : SplitList(text)) {
+        CB_RETURN_IF_ERROR(schema.CheckValue(type, field, el));
+        elements.push_back(el);
       }
       out[field] = elements;
       continue;

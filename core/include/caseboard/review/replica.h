@@ -167,6 +167,9 @@ class Replica {
   Result<ReceiveResult> Evaluate(const crdt::Change& change,
                                  const std::vector<crdt::Op>* sealed_here = nullptr);
   Status CheckContentOps(const std::vector<crdt::Op>& ops) const;
+  void ApplyOps(const crdt::Change& change, const std::vector<crdt::Op>& ops);
+  static std::string WaitingReason(size_t missing);
+  std::string HeldReason(const clock::Hlc& hlc) const;
   void ApplyVerified(const crdt::Change& change, const std::vector<crdt::Op>* ops, uint32_t mset);
   Status ApplyKeyEnvelopes(const std::vector<crdt::Op>& ops);
   void ReleaseWaiters(const crdt::Hash& applied);
@@ -184,7 +187,8 @@ class Replica {
   Bytes EnvelopeAad(const std::string& compartment, uint32_t epoch, const std::string& device) const;
   Result<crdt::Op> SealKeyFor(const store::DeviceIdentity& who, const std::string& compartment,
                               uint32_t epoch) const;
-  Result<std::string> EntityScopeCheck(const std::string& entity) const;
+  Result<const crdt::Entity*> VisibleEntity(const std::string& entity) const;
+  const std::string* DeviceEntity(const std::string& device_id) const;  // id of its "device" entity
 
   void LogChange(const crdt::Change& change);
   void Quarantine(const crdt::Change& change, const std::string& reason, bool in_graph);
@@ -204,7 +208,6 @@ class Replica {
   std::map<crdt::Hash, Node> nodes_;  // applied or unreadable changes
   std::set<crdt::Hash> heads_;
   std::map<std::string, uint64_t> author_seq_;
-  uint64_t my_seq_ = 0;
 
   std::vector<std::vector<crdt::Hash>> msets_;
   std::map<std::vector<crdt::Hash>, uint32_t> mset_index_;
