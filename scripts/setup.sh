@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libssl-dev libsqlite3-dev nlohmann-json3-dev doctest-dev
-  sqlite3 clang-format
+  zlib1g-dev sqlite3 clang-format
 )
 
 missing=()

@@ -1,0 +1,441 @@
+// Encodings of a TextSequence: the batch of edits one change carries, and the
+// whole state for snapshots. Both are varint-packed; a decoder checks every
+// count and id against what it has read so far, so hostile input gets an
+// error, never a crash.
+//
+// Batch (v1):  0x01, names, edits
+//   names: n, then n x (len, bytes). Agent ref 0 is the batch's author; ref i
+//          is names[i-1].
+//   edit:  kind (0 insert, 1 delete), then
+//          insert: seq, origin left, origin right, byte length, UTF-8 text
+//          delete: agent ref, seq, len
+//   origin: 0 for none, or ref+1 followed by seq.
+// State (v1): 0x02, agents (name, byte length, UTF-8 of every character it
+//   typed), runs in document order (flags, then only what the flags do not
+//   imply), waiting edits.
+#include <algorithm>
+#include <functional>
+
+#include "crdt/text_impl.h"
+
+namespace caseboard::crdt {
+
+namespace {
+
+constexpr uint8_t kBatchVersion = 1;
+constexpr uint8_t kStateVersion = 2;
+constexpr size_t kMaxName = 128;
+constexpr uint64_t kMaxSeq = 0xFFFFFFF0u;
+
+void PutVarint(Bytes& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<uint8_t>(v));
+}
+
+void PutString(Bytes& out, std::string_view s) {
+  PutVarint(out, s.size());
+  out.insert(out.end(), s.begin(), s.end());
+}
+
+void PutText(Bytes& out, const char32_t* cps, size_t n) {
+  std::string utf8;
+  utf8.reserve(n);
+  for (size_t i = 0; i < n; ++i) AppendUtf8(utf8, cps[i]);
+  PutString(out, utf8);
+}
+
+class Reader {
+ public:
+  explicit Reader(ByteView in) : p_(in.data()), end_(in.data() + in.size()) {}
+  bool done() const { return p_ == end_; }
+  size_t left() const { return static_cast<size_t>(end_ - p_); }
+  bool Byte(uint8_t* v) {
+    if (p_ == end_) return false;
+    *v = *p_++;
+    return true;
+  }
+  bool Varint(uint64_t* v, uint64_t max = kMaxSeq) {
+    uint64_t x = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p_ == end_) return false;
+      uint8_t b = *p_++;
+      x |= static_cast<uint64_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) {
+        *v = x;
+        return x <= max;
+      }
+    }
+    return false;
+  }
+  bool U32(uint32_t* v) {
+    uint64_t x;
+    if (!Varint(&x)) return false;
+    *v = static_cast<uint32_t>(x);
+    return true;
+  }
+  bool String(std::string* s, size_t max) {
+    uint64_t n;
+    if (!Varint(&n, max) || n > left()) return false;
+    s->assign(reinterpret_cast<const char*>(p_), n);
+    p_ += n;
+    return true;
+  }
+
+ private:
+  const uint8_t* p_;
+  const uint8_t* end_;
+};
+
+Status Malformed(const char* what) { return Status::Corruption(std::string("malformed text data: ") + what); }
+
+}  // namespace
+
+bool DecodeUtf8(std::string_view in, std::u32string* out) {
+  out->reserve(out->size() + in.size());
+  size_t i = 0;
+  while (i < in.size()) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
+    if (c < 0x80) {
+      out->push_back(c);
+      ++i;
+      continue;
+    }
+    size_t n;
+    char32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      n = 1, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= in.size()) return false;
+    for (size_t k = 1; k <= n; ++k) {
+      unsigned char cc = static_cast<unsigned char>(in[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = cp << 6 | (cc & 0x3F);
+    }
+    static const char32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    out->push_back(cp);
+    i += n + 1;
+  }
+  return true;
+}
+
+void AppendUtf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// ---- Batches ----
+
+Bytes TextSequence::Impl::EncodeBatch(const std::vector<TextEdit>& edits, uint32_t author) const {
+  // Agent refs: 0 is the author, then every other agent the edits name.
+  std::vector<uint32_t> names;
+  auto ref = [&](uint32_t agent) -> uint64_t {
+    if (agent == author) return 0;
+    auto it = std::find(names.begin(), names.end(), agent);
+    if (it != names.end()) return static_cast<uint64_t>(it - names.begin()) + 1;
+    names.push_back(agent);
+    return names.size();
+  };
+  Bytes body;
+  auto put_origin = [&](CharId id) {
+    if (id.none()) return PutVarint(body, 0);
+    PutVarint(body, ref(id.agent) + 1);
+    PutVarint(body, id.seq);
+  };
+  PutVarint(body, edits.size());
+  for (const TextEdit& e : edits) {
+    body.push_back(e.kind);
+    if (e.kind == TextEdit::kInsert) {
+      PutVarint(body, e.seq);
+      put_origin(e.left);
+      put_origin(e.right);
+      PutText(body, e.text.data(), e.text.size());
+    } else {
+      PutVarint(body, ref(e.agent));
+      PutVarint(body, e.seq);
+      PutVarint(body, e.len);
+    }
+  }
+  Bytes out{kBatchVersion};
+  PutVarint(out, names.size());
+  for (uint32_t a : names) PutString(out, agents[a].name);
+  out.insert(out.end(), body.begin(), body.end());
+  return out;
+}
+
+Status DecodeBatch(ByteView batch, const std::function<uint32_t(const std::string&)>& intern, uint32_t author,
+                   std::vector<TextEdit>* edits) {
+  Reader in(batch);
+  uint8_t version;
+  if (!in.Byte(&version) || version != kBatchVersion) return Malformed("unknown text batch version");
+  uint64_t n;
+  if (!in.Varint(&n, in.left())) return Malformed("bad agent count");
+  std::vector<uint32_t> refs{author};
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string name;
+    if (!in.String(&name, kMaxName) || name.empty()) return Malformed("bad agent name");
+    refs.push_back(intern ? intern(name) : 0);
+  }
+  auto agent_ref = [&](uint64_t r, uint32_t* agent) {
+    if (r >= refs.size()) return false;
+    *agent = refs[r];
+    return true;
+  };
+  auto origin = [&](CharId* id) {
+    uint64_t r;
+    if (!in.Varint(&r, refs.size())) return false;
+    if (r == 0) {
+      *id = {};
+      return true;
+    }
+    return agent_ref(r - 1, &id->agent) && in.U32(&id->seq);
+  };
+  if (!in.Varint(&n, in.left())) return Malformed("bad edit count");
+  for (uint64_t i = 0; i < n; ++i) {
+    TextEdit e;
+    uint8_t kind;
+    if (!in.Byte(&kind)) return Malformed("truncated edit");
+    if (kind == TextEdit::kInsert) {
+      e.kind = TextEdit::kInsert;
+      e.agent = author;
+      std::string utf8;
+      if (!in.U32(&e.seq) || !origin(&e.left) || !origin(&e.right)) return Malformed("bad insert");
+      if (!in.String(&utf8, in.left()) || utf8.empty()) return Malformed("bad inserted text");
+      if (!DecodeUtf8(utf8, &e.text)) return Malformed("inserted text is not valid UTF-8");
+      if (e.seq + e.text.size() > kMaxSeq) return Malformed("insert past the id limit");
+    } else if (kind == TextEdit::kDelete) {
+      e.kind = TextEdit::kDelete;
+      uint64_t r;
+      if (!in.Varint(&r, refs.size()) || !agent_ref(r, &e.agent) || !in.U32(&e.seq) || !in.U32(&e.len) ||
+          e.len == 0 || static_cast<uint64_t>(e.seq) + e.len > kMaxSeq)
+        return Malformed("bad delete");
+    } else {
+      return Malformed("unknown edit kind");
+    }
+    edits->push_back(std::move(e));
+  }
+  if (!in.done()) return Malformed("trailing bytes after the edits");
+  return Status::Ok();
+}
+
+Status TextSequence::CheckBatch(ByteView batch) {
+  std::vector<TextEdit> edits;
+  return DecodeBatch(batch, nullptr, 0, &edits);
+}
+
+// ---- State ----
+
+namespace {
+enum RunFlags : uint8_t {
+  kDeleted = 1,
+  kLeftIsPrevious = 2,  // left origin is the last character of the run before
+  kRightIsNext = 4,     // right origin is the first character of the run after
+  kSameAgent = 8,       // same agent as the run before
+  kRightNone = 16,      // right origin is the end
+  kSeqFollows = 32,     // seq is where this agent's previous run in document order ended
+};
+}  // namespace
+
+Bytes TextSequence::Encode() const {
+  const Impl& impl = *impl_;
+  Bytes out{kStateVersion};
+  PutVarint(out, impl.agents.size());
+  for (const AgentData& a : impl.agents) {
+    PutString(out, a.name);
+    PutText(out, a.chars.data(), a.chars.size());
+  }
+  std::vector<const Run*> runs;
+  for (const auto& blk : impl.blocks)
+    for (const Run& r : blk->runs) runs.push_back(&r);
+  PutVarint(out, runs.size());
+  std::vector<uint32_t> next_seq(impl.agents.size(), 0);
+  auto put_id = [&](CharId id) {
+    PutVarint(out, id.agent);
+    PutVarint(out, id.seq);
+  };
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const Run& r = *runs[i];
+    const Run* prev = i ? runs[i - 1] : nullptr;
+    const Run* next = i + 1 < runs.size() ? runs[i + 1] : nullptr;
+    uint8_t flags = r.deleted ? kDeleted : 0;
+    if (prev ? r.left == prev->last() : r.left.none()) flags |= kLeftIsPrevious;
+    if (next && r.right == next->id(0)) flags |= kRightIsNext;
+    if (r.right.none()) flags |= kRightNone;
+    if (prev && prev->agent == r.agent) flags |= kSameAgent;
+    if (r.seq == next_seq[r.agent]) flags |= kSeqFollows;
+    out.push_back(flags);
+    if (!(flags & kSameAgent)) PutVarint(out, r.agent);
+    if (!(flags & kSeqFollows)) PutVarint(out, r.seq);
+    PutVarint(out, r.len);
+    if (!(flags & kLeftIsPrevious)) {
+      PutVarint(out, r.left.none() ? 0 : r.left.agent + 1);
+      if (!r.left.none()) PutVarint(out, r.left.seq);
+    }
+    if (!(flags & (kRightIsNext | kRightNone))) put_id(r.right);
+    next_seq[r.agent] = r.seq + r.len;
+  }
+  PutVarint(out, impl.waiting.size());
+  for (const TextEdit& e : impl.waiting) {
+    // Waiting edits keep their own agent indices (this state's agent table).
+    out.push_back(e.kind);
+    PutVarint(out, e.agent);
+    PutVarint(out, e.seq);
+    PutVarint(out, e.len);
+    PutVarint(out, e.left.none() ? 0 : e.left.agent + 1);
+    if (!e.left.none()) PutVarint(out, e.left.seq);
+    PutVarint(out, e.right.none() ? 0 : e.right.agent + 1);
+    if (!e.right.none()) PutVarint(out, e.right.seq);
+    PutText(out, e.text.data(), e.text.size());
+  }
+  return out;
+}
+
+Result<TextSequence> TextSequence::Decode(ByteView encoded) {
+  TextSequence seq;
+  Impl& impl = *seq.impl_;
+  Reader in(encoded);
+  uint8_t version;
+  if (!in.Byte(&version) || version != kStateVersion) return Malformed("unknown text state version");
+  uint64_t n;
+  if (!in.Varint(&n, in.left())) return Malformed("bad agent count");
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string name, utf8;
+    if (!in.String(&name, kMaxName) || name.empty() || impl.agent_index.count(name))
+      return Malformed("bad agent name");
+    if (!in.String(&utf8, in.left())) return Malformed("bad agent text");
+    uint32_t a = impl.Agent(name);
+    if (!DecodeUtf8(utf8, &impl.agents[a].chars) || impl.agents[a].chars.size() > kMaxSeq)
+      return Malformed("agent text is not valid UTF-8");
+  }
+  uint32_t agent_count = static_cast<uint32_t>(impl.agents.size());
+  auto read_agent = [&](uint32_t* a) { return in.U32(a) && *a < agent_count; };
+  auto read_origin = [&](CharId* id) {
+    uint64_t r;
+    if (!in.Varint(&r, agent_count)) return false;
+    if (r == 0) return *id = {}, true;
+    id->agent = static_cast<uint32_t>(r - 1);
+    return in.U32(&id->seq) && impl.Exists(*id);
+  };
+
+  if (!in.Varint(&n, in.left())) return Malformed("bad run count");
+  std::vector<Run> runs;
+  runs.reserve(n);
+  std::vector<uint32_t> next_seq(agent_count, 0);
+  std::vector<uint8_t> flags_of;
+  flags_of.reserve(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    Run r;
+    uint8_t flags;
+    if (!in.Byte(&flags) || flags >= 64) return Malformed("bad run flags");
+    if (flags & kSameAgent) {
+      if (runs.empty()) return Malformed("first run has no agent");
+      r.agent = runs.back().agent;
+    } else if (!read_agent(&r.agent)) {
+      return Malformed("bad run agent");
+    }
+    if (flags & kSeqFollows)
+      r.seq = next_seq[r.agent];
+    else if (!in.U32(&r.seq))
+      return Malformed("bad run id");
+    if (!in.U32(&r.len) || r.len == 0 || static_cast<uint64_t>(r.seq) + r.len > impl.agents[r.agent].chars.size())
+      return Malformed("run outside its agent's text");
+    if (flags & kLeftIsPrevious)
+      r.left = runs.empty() ? CharId{} : runs.back().last();
+    else if (!read_origin(&r.left))
+      return Malformed("bad left origin");
+    if (flags & kRightNone) {
+      r.right = {};
+    } else if (!(flags & kRightIsNext)) {
+      if (!read_agent(&r.right.agent) || !in.U32(&r.right.seq) || !impl.Exists(r.right))
+        return Malformed("bad right origin");
+    }
+    r.deleted = flags & kDeleted;
+    next_seq[r.agent] = r.seq + r.len;
+    runs.push_back(r);
+    flags_of.push_back(flags);
+  }
+  for (size_t i = 0; i < runs.size(); ++i)
+    if ((flags_of[i] & kRightIsNext) && !(flags_of[i] & kRightNone)) {
+      if (i + 1 == runs.size()) return Malformed("last run's right origin cannot be the next run");
+      runs[i].right = runs[i + 1].id(0);
+    }
+
+  // Every character must be in exactly one run.
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> spans(agent_count);
+  for (const Run& r : runs) spans[r.agent].push_back({r.seq, r.len});
+  for (uint32_t a = 0; a < agent_count; ++a) {
+    std::sort(spans[a].begin(), spans[a].end());
+    uint64_t expect = 0;
+    for (auto [s, l] : spans[a]) {
+      if (s != expect) return Malformed("runs do not cover each character exactly once");
+      expect = static_cast<uint64_t>(s) + l;
+    }
+    if (expect != impl.agents[a].chars.size()) return Malformed("runs do not cover every character");
+  }
+
+  // Lay the runs out in blocks three-quarters full, leaving room to type.
+  impl.blocks.clear();
+  const size_t per_block = Impl::kMaxRuns * 3 / 4;
+  for (size_t i = 0; i < runs.size() || impl.blocks.empty(); i += per_block) {
+    auto blk = std::make_unique<Block>();
+    blk->index = static_cast<uint32_t>(impl.blocks.size());
+    blk->runs.reserve(Impl::kMaxRuns + 4);
+    for (size_t j = i; j < std::min(runs.size(), i + per_block); ++j) {
+      blk->runs.push_back(runs[j]);
+      blk->vis += runs[j].visible();
+      blk->raw += runs[j].len;
+    }
+    impl.vis_total += blk->vis;
+    impl.raw_total += blk->raw;
+    impl.blocks.push_back(std::move(blk));
+  }
+  impl.RebuildIndex();
+  impl.vis_prefix.assign(impl.blocks.size(), 0);
+  impl.raw_prefix.assign(impl.blocks.size(), 0);
+  impl.prefix_valid = 1;
+
+  if (!in.Varint(&n, in.left())) return Malformed("bad waiting count");
+  for (uint64_t i = 0; i < n; ++i) {
+    TextEdit e;
+    uint8_t kind;
+    uint64_t left_ref, right_ref;
+    std::string utf8;
+    if (!in.Byte(&kind) || kind > TextEdit::kDelete || !read_agent(&e.agent) || !in.U32(&e.seq) ||
+        !in.U32(&e.len))
+      return Malformed("bad waiting edit");
+    e.kind = static_cast<TextEdit::Kind>(kind);
+    if (!in.Varint(&left_ref, agent_count) || (left_ref && !in.U32(&e.left.seq)) ||
+        !in.Varint(&right_ref, agent_count) || (right_ref && !in.U32(&e.right.seq)) ||
+        !in.String(&utf8, in.left()) || !DecodeUtf8(utf8, &e.text))
+      return Malformed("bad waiting edit");
+    if (left_ref) e.left.agent = static_cast<uint32_t>(left_ref - 1);
+    if (right_ref) e.right.agent = static_cast<uint32_t>(right_ref - 1);
+    impl.waiting.push_back(std::move(e));
+  }
+  if (!in.done()) return Malformed("trailing bytes");
+  return seq;
+}
+
+}  // namespace caseboard::crdt
