@@ -10,11 +10,14 @@
 //          insert: seq, origin left, origin right, byte length, UTF-8 text
 //          delete: agent ref, seq, len
 //   origin: 0 for none, or ref+1 followed by seq.
-// State (v1): 0x02, agents (name, byte length, UTF-8 of every character it
-//   typed), runs in document order (flags, then only what the flags do not
-//   imply), waiting edits.
+// State: 0x03, the body's size, then the body deflated: agent names, the
+//   run count, each agent's typed text (every character, deleted ones too),
+//   then the runs in document order column by column (flags, then only what
+//   the flags do not imply), then the edits still waiting.
 #include <algorithm>
 #include <functional>
+
+#include <zlib.h>
 
 #include "crdt/text_impl.h"
 
@@ -23,7 +26,7 @@ namespace caseboard::crdt {
 namespace {
 
 constexpr uint8_t kBatchVersion = 1;
-constexpr uint8_t kStateVersion = 2;
+constexpr uint8_t kStateVersion = 3;
 constexpr size_t kMaxName = 128;
 constexpr uint64_t kMaxSeq = 0xFFFFFFF0u;
 
@@ -171,7 +174,10 @@ Bytes TextSequence::Impl::EncodeBatch(const std::vector<TextEdit>& edits, uint32
       PutVarint(body, e.seq);
       put_origin(e.left);
       put_origin(e.right);
-      PutText(body, e.text.data(), e.text.size());
+      if (e.text.empty())
+        PutText(body, agents[e.agent].chars.data() + e.seq, e.len);
+      else
+        PutText(body, e.text.data(), e.text.size());
     } else {
       PutVarint(body, ref(e.agent));
       PutVarint(body, e.seq);
@@ -256,81 +262,117 @@ enum RunFlags : uint8_t {
   kRightNone = 16,      // right origin is the end
   kSeqFollows = 32,     // seq is where this agent's previous run in document order ended
 };
+
+// zlib's worst case expansion is about 1032:1; refuse to inflate more.
+constexpr uint64_t kMaxInflateRatio = 1100;
+
+Bytes Deflate(const Bytes& in) {
+  uLongf size = compressBound(in.size());
+  Bytes out(size);
+  if (compress2(out.data(), &size, in.data(), in.size(), 6) != Z_OK) return {};
+  out.resize(size);
+  return out;
+}
+
+bool Inflate(ByteView in, uint64_t expected, Bytes* out) {
+  if (expected > in.size() * kMaxInflateRatio + 64) return false;
+  out->resize(expected);
+  uLongf size = expected;
+  return uncompress(out->data(), &size, in.data(), in.size()) == Z_OK && size == expected;
+}
+
+void PutOrigin(Bytes& out, CharId id) {
+  PutVarint(out, id.none() ? 0 : id.agent + 1);
+  if (!id.none()) PutVarint(out, id.seq);
+}
 }  // namespace
 
+// The state is column-oriented (all run flags, then all lengths, ...) so that
+// deflate finds the repetition, and deflated whole. Snapshots are encrypted
+// at rest and never leave the device, so compressing before encrypting here
+// exposes no length to anyone who could choose part of the text.
 Bytes TextSequence::Encode() const {
   const Impl& impl = *impl_;
-  Bytes out{kStateVersion};
-  PutVarint(out, impl.agents.size());
-  for (const AgentData& a : impl.agents) {
-    PutString(out, a.name);
-    PutText(out, a.chars.data(), a.chars.size());
-  }
   std::vector<const Run*> runs;
   for (const auto& blk : impl.blocks)
     for (const Run& r : blk->runs) runs.push_back(&r);
-  PutVarint(out, runs.size());
+
+  Bytes head, flags, agent_col, seq_col, len_col, left_col, right_col, text_col, tail;
+  PutVarint(head, impl.agents.size());
+  for (const AgentData& a : impl.agents) {
+    PutString(head, a.name);
+    PutText(text_col, a.chars.data(), a.chars.size());
+  }
+  PutVarint(head, runs.size());
   std::vector<uint32_t> next_seq(impl.agents.size(), 0);
-  auto put_id = [&](CharId id) {
-    PutVarint(out, id.agent);
-    PutVarint(out, id.seq);
-  };
   for (size_t i = 0; i < runs.size(); ++i) {
     const Run& r = *runs[i];
     const Run* prev = i ? runs[i - 1] : nullptr;
     const Run* next = i + 1 < runs.size() ? runs[i + 1] : nullptr;
-    uint8_t flags = r.deleted ? kDeleted : 0;
-    if (prev ? r.left == prev->last() : r.left.none()) flags |= kLeftIsPrevious;
-    if (next && r.right == next->id(0)) flags |= kRightIsNext;
-    if (r.right.none()) flags |= kRightNone;
-    if (prev && prev->agent == r.agent) flags |= kSameAgent;
-    if (r.seq == next_seq[r.agent]) flags |= kSeqFollows;
-    out.push_back(flags);
-    if (!(flags & kSameAgent)) PutVarint(out, r.agent);
-    if (!(flags & kSeqFollows)) PutVarint(out, r.seq);
-    PutVarint(out, r.len);
-    if (!(flags & kLeftIsPrevious)) {
-      PutVarint(out, r.left.none() ? 0 : r.left.agent + 1);
-      if (!r.left.none()) PutVarint(out, r.left.seq);
-    }
-    if (!(flags & (kRightIsNext | kRightNone))) put_id(r.right);
+    uint8_t f = r.deleted ? kDeleted : 0;
+    if (prev ? r.left == prev->last() : r.left.none()) f |= kLeftIsPrevious;
+    if (next && r.right == next->id(0)) f |= kRightIsNext;
+    if (r.right.none()) f |= kRightNone;
+    if (prev && prev->agent == r.agent) f |= kSameAgent;
+    if (r.seq == next_seq[r.agent]) f |= kSeqFollows;
+    flags.push_back(f);
+    if (!(f & kSameAgent)) PutVarint(agent_col, r.agent);
+    if (!(f & kSeqFollows)) PutVarint(seq_col, r.seq);
+    PutVarint(len_col, r.len);
+    if (!(f & kLeftIsPrevious)) PutOrigin(left_col, r.left);
+    if (!(f & (kRightIsNext | kRightNone))) PutOrigin(right_col, r.right);
     next_seq[r.agent] = r.seq + r.len;
   }
-  PutVarint(out, impl.waiting.size());
+  PutVarint(tail, impl.waiting.size());
   for (const TextEdit& e : impl.waiting) {
-    // Waiting edits keep their own agent indices (this state's agent table).
-    out.push_back(e.kind);
-    PutVarint(out, e.agent);
-    PutVarint(out, e.seq);
-    PutVarint(out, e.len);
-    PutVarint(out, e.left.none() ? 0 : e.left.agent + 1);
-    if (!e.left.none()) PutVarint(out, e.left.seq);
-    PutVarint(out, e.right.none() ? 0 : e.right.agent + 1);
-    if (!e.right.none()) PutVarint(out, e.right.seq);
-    PutText(out, e.text.data(), e.text.size());
+    // Waiting edits keep this state's agent indices.
+    tail.push_back(e.kind);
+    PutVarint(tail, e.agent);
+    PutVarint(tail, e.seq);
+    PutVarint(tail, e.len);
+    PutOrigin(tail, e.left);
+    PutOrigin(tail, e.right);
+    PutText(tail, e.text.data(), e.text.size());
   }
+  Bytes body = std::move(head);
+  for (const Bytes* col : {&text_col, &flags, &agent_col, &len_col, &seq_col, &left_col, &right_col, &tail})
+    body.insert(body.end(), col->begin(), col->end());
+  Bytes out{kStateVersion};
+  PutVarint(out, body.size());
+  Bytes packed = Deflate(body);
+  out.insert(out.end(), packed.begin(), packed.end());
   return out;
 }
 
 Result<TextSequence> TextSequence::Decode(ByteView encoded) {
+  Reader outer(encoded);
+  uint8_t version;
+  uint64_t body_size;
+  if (!outer.Byte(&version) || version != kStateVersion) return Malformed("unknown text state version");
+  if (!outer.Varint(&body_size, UINT64_MAX)) return Malformed("bad state size");
+  Bytes body;
+  if (!Inflate(encoded.subspan(encoded.size() - outer.left()), body_size, &body))
+    return Malformed("state does not inflate");
+
   TextSequence seq;
   Impl& impl = *seq.impl_;
-  Reader in(encoded);
-  uint8_t version;
-  if (!in.Byte(&version) || version != kStateVersion) return Malformed("unknown text state version");
+  Reader in(body);
   uint64_t n;
   if (!in.Varint(&n, in.left())) return Malformed("bad agent count");
   for (uint64_t i = 0; i < n; ++i) {
-    std::string name, utf8;
+    std::string name;
     if (!in.String(&name, kMaxName) || name.empty() || impl.agent_index.count(name))
       return Malformed("bad agent name");
-    if (!in.String(&utf8, in.left())) return Malformed("bad agent text");
-    uint32_t a = impl.Agent(name);
-    if (!DecodeUtf8(utf8, &impl.agents[a].chars) || impl.agents[a].chars.size() > kMaxSeq)
-      return Malformed("agent text is not valid UTF-8");
+    impl.Agent(name);
   }
-  uint32_t agent_count = static_cast<uint32_t>(impl.agents.size());
-  auto read_agent = [&](uint32_t* a) { return in.U32(a) && *a < agent_count; };
+  const uint32_t agent_count = static_cast<uint32_t>(impl.agents.size());
+  uint64_t run_count;
+  if (!in.Varint(&run_count, in.left())) return Malformed("bad run count");
+  for (AgentData& a : impl.agents) {
+    std::string utf8;
+    if (!in.String(&utf8, in.left()) || !DecodeUtf8(utf8, &a.chars) || a.chars.size() > kMaxSeq)
+      return Malformed("bad agent text");
+  }
   auto read_origin = [&](CharId* id) {
     uint64_t r;
     if (!in.Varint(&r, agent_count)) return false;
@@ -339,48 +381,49 @@ Result<TextSequence> TextSequence::Decode(ByteView encoded) {
     return in.U32(&id->seq) && impl.Exists(*id);
   };
 
-  if (!in.Varint(&n, in.left())) return Malformed("bad run count");
-  std::vector<Run> runs;
-  runs.reserve(n);
-  std::vector<uint32_t> next_seq(agent_count, 0);
-  std::vector<uint8_t> flags_of;
-  flags_of.reserve(n);
-  for (uint64_t i = 0; i < n; ++i) {
-    Run r;
-    uint8_t flags;
-    if (!in.Byte(&flags) || flags >= 64) return Malformed("bad run flags");
-    if (flags & kSameAgent) {
-      if (runs.empty()) return Malformed("first run has no agent");
-      r.agent = runs.back().agent;
-    } else if (!read_agent(&r.agent)) {
+  // Columns, each read in document order.
+  std::vector<Run> runs(run_count);
+  std::vector<uint8_t> flags(run_count);
+  for (uint64_t i = 0; i < run_count; ++i)
+    if (!in.Byte(&flags[i]) || flags[i] >= 64) return Malformed("bad run flags");
+  for (uint64_t i = 0; i < run_count; ++i) {
+    if (flags[i] & kSameAgent) {
+      if (i == 0) return Malformed("first run has no agent");
+      runs[i].agent = runs[i - 1].agent;
+    } else if (!in.U32(&runs[i].agent) || runs[i].agent >= agent_count) {
       return Malformed("bad run agent");
     }
-    if (flags & kSeqFollows)
+  }
+  for (uint64_t i = 0; i < run_count; ++i)
+    if (!in.U32(&runs[i].len) || runs[i].len == 0) return Malformed("bad run length");
+  std::vector<uint32_t> next_seq(agent_count, 0);
+  for (uint64_t i = 0; i < run_count; ++i) {
+    Run& r = runs[i];
+    if (flags[i] & kSeqFollows)
       r.seq = next_seq[r.agent];
     else if (!in.U32(&r.seq))
       return Malformed("bad run id");
-    if (!in.U32(&r.len) || r.len == 0 || static_cast<uint64_t>(r.seq) + r.len > impl.agents[r.agent].chars.size())
+    if (static_cast<uint64_t>(r.seq) + r.len > impl.agents[r.agent].chars.size())
       return Malformed("run outside its agent's text");
-    if (flags & kLeftIsPrevious)
-      r.left = runs.empty() ? CharId{} : runs.back().last();
-    else if (!read_origin(&r.left))
-      return Malformed("bad left origin");
-    if (flags & kRightNone) {
-      r.right = {};
-    } else if (!(flags & kRightIsNext)) {
-      if (!read_agent(&r.right.agent) || !in.U32(&r.right.seq) || !impl.Exists(r.right))
-        return Malformed("bad right origin");
-    }
-    r.deleted = flags & kDeleted;
     next_seq[r.agent] = r.seq + r.len;
-    runs.push_back(r);
-    flags_of.push_back(flags);
   }
-  for (size_t i = 0; i < runs.size(); ++i)
-    if ((flags_of[i] & kRightIsNext) && !(flags_of[i] & kRightNone)) {
-      if (i + 1 == runs.size()) return Malformed("last run's right origin cannot be the next run");
-      runs[i].right = runs[i + 1].id(0);
+  for (uint64_t i = 0; i < run_count; ++i) {
+    if (flags[i] & kLeftIsPrevious)
+      runs[i].left = i == 0 ? CharId{} : runs[i - 1].last();
+    else if (!read_origin(&runs[i].left))
+      return Malformed("bad left origin");
+  }
+  for (uint64_t i = 0; i < run_count; ++i) {
+    Run& r = runs[i];
+    r.deleted = flags[i] & kDeleted;
+    if (flags[i] & kRightNone) continue;
+    if (flags[i] & kRightIsNext) {
+      if (i + 1 == run_count) return Malformed("last run's right origin cannot be the next run");
+      r.right = runs[i + 1].id(0);
+    } else if (!read_origin(&r.right) || r.right.none()) {
+      return Malformed("bad right origin");
     }
+  }
 
   // Every character must be in exactly one run.
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> spans(agent_count);
@@ -420,18 +463,19 @@ Result<TextSequence> TextSequence::Decode(ByteView encoded) {
   for (uint64_t i = 0; i < n; ++i) {
     TextEdit e;
     uint8_t kind;
-    uint64_t left_ref, right_ref;
     std::string utf8;
-    if (!in.Byte(&kind) || kind > TextEdit::kDelete || !read_agent(&e.agent) || !in.U32(&e.seq) ||
-        !in.U32(&e.len))
+    if (!in.Byte(&kind) || kind > TextEdit::kDelete || !in.U32(&e.agent) || e.agent >= agent_count ||
+        !in.U32(&e.seq) || !in.U32(&e.len))
       return Malformed("bad waiting edit");
     e.kind = static_cast<TextEdit::Kind>(kind);
-    if (!in.Varint(&left_ref, agent_count) || (left_ref && !in.U32(&e.left.seq)) ||
-        !in.Varint(&right_ref, agent_count) || (right_ref && !in.U32(&e.right.seq)) ||
-        !in.String(&utf8, in.left()) || !DecodeUtf8(utf8, &e.text))
-      return Malformed("bad waiting edit");
-    if (left_ref) e.left.agent = static_cast<uint32_t>(left_ref - 1);
-    if (right_ref) e.right.agent = static_cast<uint32_t>(right_ref - 1);
+    // Waiting origins may name characters that have not arrived: no Exists check.
+    uint64_t ref;
+    for (CharId* id : {&e.left, &e.right}) {
+      if (!in.Varint(&ref, agent_count)) return Malformed("bad waiting edit");
+      *id = {};
+      if (ref && (id->agent = static_cast<uint32_t>(ref - 1), !in.U32(&id->seq))) return Malformed("bad waiting edit");
+    }
+    if (!in.String(&utf8, in.left()) || !DecodeUtf8(utf8, &e.text)) return Malformed("bad waiting edit");
     impl.waiting.push_back(std::move(e));
   }
   if (!in.done()) return Malformed("trailing bytes");

@@ -61,9 +61,9 @@ struct TextEdit {
   Kind kind = kInsert;
   uint32_t agent = 0;  // insert: the author; delete: whose characters
   uint32_t seq = 0;
-  uint32_t len = 0;  // delete only
+  uint32_t len = 0;  // delete; local insert (its text is in the agent's)
   CharId left, right;
-  std::u32string text;  // insert only
+  std::u32string text;  // insert from a peer
 };
 
 // A position in the sequence: run `r` of block `b`, `k` characters in. The
@@ -143,7 +143,7 @@ struct TextSequence::Impl {
   Applied ApplyEdit(const TextEdit& e);
   void Integrate(const TextEdit& e);
   void RetryWaiting();
-  void RecordInsert(uint32_t agent, uint32_t seq, CharId left, CharId right, std::u32string_view text);
+  void RecordInsert(uint32_t agent, uint32_t seq, uint32_t len, CharId left, CharId right);
   void RecordDelete(uint32_t agent, uint32_t seq, uint32_t len);
 
   // Codec (text_codec.cpp).

@@ -257,17 +257,18 @@ void TextSequence::Impl::SplitBlockIfFull(uint32_t b) {
 
 // ---- Local edits ----
 
-void TextSequence::Impl::RecordInsert(uint32_t agent, uint32_t seq, CharId left, CharId right,
-                                      std::u32string_view text) {
+// Local inserts record only their id span: the characters are in the
+// agent's text already, and TakeLocalEdits copies them out once.
+void TextSequence::Impl::RecordInsert(uint32_t agent, uint32_t seq, uint32_t len, CharId left, CharId right) {
   if (!local.empty()) {
     TextEdit& p = local.back();
-    if (p.kind == TextEdit::kInsert && p.seq + p.text.size() == seq && left == CharId{agent, seq - 1} &&
+    if (p.kind == TextEdit::kInsert && p.seq + p.len == seq && left == CharId{agent, seq - 1} &&
         right == p.right) {
-      p.text += text;
+      p.len += len;
       return;
     }
   }
-  local.push_back(TextEdit{TextEdit::kInsert, agent, seq, 0, left, right, std::u32string(text)});
+  local.push_back(TextEdit{TextEdit::kInsert, agent, seq, len, left, right, {}});
 }
 
 void TextSequence::Impl::RecordDelete(uint32_t agent, uint32_t seq, uint32_t len) {
@@ -304,7 +305,7 @@ Status TextSequence::Impl::LocalInsert(uint32_t agent, uint64_t pos, std::u32str
   uint32_t seq = static_cast<uint32_t>(a.chars.size());
   uint32_t n = static_cast<uint32_t>(text.size());
   a.chars += text;
-  RecordInsert(agent, seq, left, right, text);
+  RecordInsert(agent, seq, n, left, right);
 
   // Typing on from the end of one's own run (the common case) grows that run.
   if (at.k == 0 && !left.none() && left.agent == agent && left.seq + 1 == seq) {
@@ -503,7 +504,10 @@ static Status CheckLocalAuthor(TextSequence::Impl& impl, uint32_t agent) {
 Status TextSequence::Insert(const std::string& agent, size_t pos, std::string_view text) {
   std::u32string& cps = impl_->scratch;
   cps.clear();
-  if (!DecodeUtf8(text, &cps)) return Status::InvalidArgument("the text to insert is not valid UTF-8");
+  if (text.size() == 1 && static_cast<unsigned char>(text[0]) < 0x80)
+    cps.push_back(static_cast<unsigned char>(text[0]));  // a keystroke
+  else if (!DecodeUtf8(text, &cps))
+    return Status::InvalidArgument("the text to insert is not valid UTF-8");
   if (agent.empty()) return Status::InvalidArgument("an edit needs its author");
   if (pos > impl_->vis_total) return PastEnd(pos, impl_->vis_total);
   uint32_t a = impl_->Agent(agent);
