@@ -90,6 +90,7 @@ void SyncBoth(Replica& a, Replica& b) {
 json FieldOf(const Replica& r, const std::string& id, const std::string& field) {
   const crdt::Entity* e = r.document().Find(id);
   REQUIRE(e);
+  if (const crdt::TextSequence* t = e->Text(field)) return t->size() ? json(t->Text()) : json();
   const json* v = e->Field(field);
   return v ? *v : json();
 }

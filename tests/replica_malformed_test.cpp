@@ -62,7 +62,7 @@ TEST_CASE("truncated history: later changes wait, nothing is lost, the gap fills
     CHECK((*c)->CanonicalString() != (*a)->CanonicalString());
     CHECK((*c)->document().Find(notes.back()) == nullptr);  // made after the gap: not applied
     CHECK((*c)->document().Find(notes[0]) != nullptr);
-    CHECK((*c)->document().Find(notes[0])->Field("body") == nullptr);
+    CHECK((*c)->document().Find(notes[0])->Text("body") == nullptr);
   }
   // The waiting changes are kept in the vault: after a restart they still wait.
   vault_c.reset();

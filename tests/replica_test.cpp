@@ -95,7 +95,8 @@ TEST_CASE("two devices: add a member, edit concurrently, merge both ways to the 
   CHECK((*r1)->CanonicalString() == (*r2)->CanonicalString());
   const crdt::Entity* e = (*r1)->document().Find(*note);
   REQUIRE(e);
-  CHECK(*e->Field("body") == "Body by two");
+  REQUIRE(e->Text("body") != nullptr);
+  CHECK(e->Text("body")->Text() == "Body by two");
   CHECK((*r1)->Problems().empty());
   CHECK((*r2)->Problems().empty());
 }

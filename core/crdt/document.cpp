@@ -26,7 +26,7 @@ Status CheckOp(const Schema& schema, const Op& op) {
   if (!schema.Find(type))
     return Status::InvalidArgument("unknown entity type '" + (IsValidUtf8(type) ? type : "?") + "'");
   if (kind == "create" || kind == "delete" || kind == "restore") return Status::Ok();
-  if (kind != "set" && kind != "add" && kind != "remove")
+  if (kind != "set" && kind != "add" && kind != "remove" && kind != "text")
     return Status::InvalidArgument("unknown op '" + (IsValidUtf8(kind) ? kind : "?") + "'");
   if (!IsNonEmptyString(op, "f")) return Status::InvalidArgument("op '" + kind + "' needs a field");
   const std::string& field = op["f"].get_ref<const std::string&>();
@@ -34,6 +34,14 @@ Status CheckOp(const Schema& schema, const Op& op) {
   if (!def)
     return Status::InvalidArgument("type '" + type + "' has no field '" + (IsValidUtf8(field) ? field : "?") +
                                    "'");
+  if (kind == "text" || def->type == FieldType::kText) {
+    if (kind != "text" || def->type != FieldType::kText)
+      return Status::InvalidArgument("field '" + field + "' is a " + FieldTypeName(def->type) + "; '" + kind +
+                                     "' does not apply to it");
+    auto x = op.find("x");
+    if (x == op.end() || !x->is_binary()) return Status::InvalidArgument("a text op needs its edits");
+    return TextSequence::CheckBatch(x->get_binary());
+  }
   if ((kind == "set") == IsSet(def->type))
     return Status::InvalidArgument("field '" + field + "' is a " + FieldTypeName(def->type) + "; '" + kind +
                                    "' does not apply to it");
@@ -98,6 +106,13 @@ std::vector<std::string> Entity::LiveTags(const std::string& field, const std::s
   return out;
 }
 
+const TextSequence* Entity::Text(const std::string& field) const {
+  const std::string* s = scope();
+  if (!s) return nullptr;
+  auto it = texts.find(*s + "/" + field);
+  return it == texts.end() ? nullptr : &it->second;
+}
+
 std::set<std::string> Entity::SetValue(const std::string& field) const {
   std::set<std::string> out;
   const std::string* s = scope();
@@ -136,7 +151,19 @@ void Document::Apply(const Op& op, const Stamp& stamp, const std::string& compar
     e.set_adds[scope + "/" + op["f"].get<std::string>()][op["v"].get<std::string>()].insert(tag);
   } else if (kind == "remove") {
     for (const auto& t : op["tags"]) e.removed_tags.insert(t.get<std::string>());
+  } else if (kind == "text") {
+    // CheckOp has decoded the batch already, so this cannot fail.
+    (void)e.texts[scope + "/" + op["f"].get<std::string>()].Apply(stamp.author, op["x"].get_binary());
   }
+}
+
+TextSequence* Document::EditableText(const Schema& schema, const std::string& id, const std::string& field) {
+  auto it = entities_.find(id);
+  if (it == entities_.end() || !it->second.visible()) return nullptr;
+  Entity& e = it->second;
+  const FieldDef* def = schema.Field(e.type(), field);
+  if (!def || def->type != FieldType::kText) return nullptr;
+  return &e.texts[*e.scope() + "/" + field];
 }
 
 const Entity* Document::Find(const std::string& id) const {
@@ -155,6 +182,9 @@ json Document::EntityJson(const std::string& id, const Entity& e) const {
     auto values = e.SetValue(key.substr(prefix.size()));
     if (!values.empty()) fields[key.substr(prefix.size())] = json(values);
   }
+  for (const auto& [key, text] : e.texts)
+    if (key.compare(0, prefix.size(), prefix) == 0 && text.size() > 0)
+      fields[key.substr(prefix.size())] = text.Text();
   return {{"id", id}, {"type", e.type()}, {"compartment", e.compartment()}, {"fields", fields}};
 }
 
@@ -189,11 +219,14 @@ json Document::Serialize() const {
   for (const auto& [id, e] : entities_) {
     json creations = json::object();
     for (const auto& [scope, stamp] : e.creations) creations[scope] = StampJson(stamp);
+    json texts = json::object();
+    for (const auto& [key, text] : e.texts) texts[key] = json::binary_t(text.Encode());
     out[id] = {{"c", creations},
                {"f", RegistersJson(e.registers)},
                {"d", RegistersJson(e.deleted)},
                {"s", e.set_adds},
-               {"r", e.removed_tags}};
+               {"r", e.removed_tags},
+               {"x", texts}};
   }
   return out;
 }
@@ -209,6 +242,9 @@ Result<Document> Document::Deserialize(const json& j) {
       for (const auto& [key, adds] : v.at("s").items())
         e.set_adds[key] = adds.get<std::map<std::string, std::set<std::string>>>();
       e.removed_tags = v.at("r").get<std::set<std::string>>();
+      for (const auto& [key, bytes] : v.at("x").items()) {
+        CB_ASSIGN_OR_RETURN(e.texts[key], TextSequence::Decode(bytes.get_binary()));
+      }
       d.entities_[id] = std::move(e);
     }
   } catch (const json::exception& ex) {

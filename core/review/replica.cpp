@@ -370,6 +370,8 @@ Result<ReceiveResult> Replica::Receive(ByteView sealed) {
 }
 
 Result<std::vector<ReceiveResult>> Replica::ReceiveAll(const std::vector<Bytes>& sealed) {
+  // Local typing is signed first, so the change records what its author saw.
+  CB_RETURN_IF_ERROR(FlushText());
   RetryHeld();
   std::vector<ReceiveResult> results;
   std::vector<Hash> hashes;  // of each result, for the final report below

@@ -31,6 +31,8 @@ Result<crdt::Op> Replica::SealKeyFor(const store::DeviceIdentity& who, const std
 }
 
 Result<Hash> Replica::CommitLocal(const std::string& compartment, std::vector<crdt::Op> ops) {
+  // Typed text is signed before anything that follows it.
+  CB_RETURN_IF_ERROR(FlushText());
   crdt::ChangeHeader h;
   h.review = review_id_;
   h.author = device_id_;
@@ -71,14 +73,56 @@ Result<Hash> Replica::Commit(const std::string& compartment, std::vector<crdt::O
 
 static std::string NewEntityId() { return ToHex(crypto::RandomBytes(12)); }
 
+static size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+// The text edit that turns `current` into `wanted`: only the part between
+// their common start and end is replaced, so that concurrent edits to the
+// rest of the text survive.
+static Result<crdt::Op> SetTextOp(const crdt::TextSequence* current, const std::string& device,
+                                  const std::string& id, const std::string& type, const std::string& field,
+                                  const std::string& wanted) {
+  if (!IsValidUtf8(wanted)) return Status::InvalidArgument("field '" + field + "': the text is not valid UTF-8");
+  crdt::TextSequence text = current ? *current : crdt::TextSequence();
+  const std::string old = text.Text();
+  size_t prefix = 0;
+  while (prefix < old.size() && prefix < wanted.size() && old[prefix] == wanted[prefix]) ++prefix;
+  while (prefix > 0 && (static_cast<unsigned char>(old[prefix]) & 0xC0) == 0x80) --prefix;  // whole characters
+  size_t suffix = 0;
+  while (suffix < old.size() - prefix && suffix < wanted.size() - prefix &&
+         old[old.size() - 1 - suffix] == wanted[wanted.size() - 1 - suffix])
+    ++suffix;
+  while (suffix > 0 && (static_cast<unsigned char>(old[old.size() - suffix]) & 0xC0) == 0x80) --suffix;
+  size_t at = CodePoints(std::string_view(old).substr(0, prefix));
+  std::string_view removed = std::string_view(old).substr(prefix, old.size() - prefix - suffix);
+  std::string_view added = std::string_view(wanted).substr(prefix, wanted.size() - prefix - suffix);
+  CB_RETURN_IF_ERROR(text.Delete(device, at, CodePoints(removed)));
+  CB_RETURN_IF_ERROR(text.Insert(device, at, added));
+  Bytes batch = text.TakeLocalEdits();
+  if (batch.empty()) return crdt::Op();  // already so
+  return crdt::Op{{"o", "text"}, {"e", id}, {"t", type}, {"f", field}, {"x", json::binary_t(std::move(batch))}};
+}
+
 // Field writes for `fields` on entity `id` of `type`; sets get adds/removes
-// so that the set ends up holding exactly the given elements.
-static Status FieldOps(const crdt::Schema& schema, const crdt::Entity* existing, const std::string& id,
-                       const std::string& type, const std::map<std::string, json>& fields,
+// so that the set ends up holding exactly the given elements, and texts get
+// the edit that makes them read as given.
+static Status FieldOps(const crdt::Schema& schema, const std::string& device, const crdt::Entity* existing,
+                       const std::string& id, const std::string& type, const std::map<std::string, json>& fields,
                        std::vector<crdt::Op>& ops) {
   for (const auto& [field, value] : fields) {
     const crdt::FieldDef* def = schema.Field(type, field);
     if (!def) return Status::InvalidArgument("type '" + type + "' has no field '" + field + "'");
+    if (def->type == crdt::FieldType::kText) {
+      if (!value.is_string() && !value.is_null())
+        return Status::InvalidArgument("field '" + field + "' is a text: give a string");
+      CB_ASSIGN_OR_RETURN(crdt::Op op, SetTextOp(existing ? existing->Text(field) : nullptr, device, id, type, field,
+                                                 value.is_null() ? std::string() : value.get<std::string>()));
+      if (!op.is_null()) ops.push_back(std::move(op));
+      continue;
+    }
     if (!crdt::IsSet(def->type)) {
       ops.push_back({{"o", "set"}, {"e", id}, {"t", type}, {"f", field}, {"v", value}});
       continue;
@@ -118,7 +162,7 @@ Result<std::string> Replica::AddEntity(const std::string& type, const std::map<s
   if (!crdt::IsCompartment(comp)) return Status::InvalidArgument("unknown compartment '" + comp + "'");
   std::string id = NewEntityId();
   std::vector<crdt::Op> ops = {{{"o", "create"}, {"e", id}, {"t", type}}};
-  CB_RETURN_IF_ERROR(FieldOps(options_.schema, nullptr, id, type, fields, ops));
+  CB_RETURN_IF_ERROR(FieldOps(options_.schema, device_id_, nullptr, id, type, fields, ops));
   CB_RETURN_IF_ERROR(CommitLocal(comp, std::move(ops)).status());
   return id;
 }
@@ -130,9 +174,10 @@ Result<const crdt::Entity*> Replica::VisibleEntity(const std::string& entity) co
 }
 
 Status Replica::SetFields(const std::string& entity, const std::map<std::string, json>& fields) {
+  CB_RETURN_IF_ERROR(FlushText());  // the edit below is computed against signed text
   CB_ASSIGN_OR_RETURN(const crdt::Entity* e, VisibleEntity(entity));
   std::vector<crdt::Op> ops;
-  CB_RETURN_IF_ERROR(FieldOps(options_.schema, e, entity, e->type(), fields, ops));
+  CB_RETURN_IF_ERROR(FieldOps(options_.schema, device_id_, e, entity, e->type(), fields, ops));
   if (ops.empty()) return Status::Ok();  // already so
   return CommitLocal(e->compartment(), std::move(ops)).status();
 }

@@ -19,6 +19,9 @@ using crdt::Change;
 using crdt::Hash;
 using nlohmann::json;
 
+// 2: text fields are sequences (TextSequence::Encode), no longer registers.
+constexpr int kSnapshotVersion = 2;
+
 namespace {
 
 std::string LogId(uint64_t index) {
@@ -47,7 +50,11 @@ Replica::Replica(store::Vault& vault, std::string review_id, ReplicaOptions opti
   mset_index_[{}] = 0;
 }
 
-Replica::~Replica() = default;
+Replica::~Replica() {
+  // Best effort: a destructor cannot report failure. Callers that must know
+  // (the CLI, the app on close) call FlushText themselves first.
+  (void)FlushText();
+}
 
 Result<std::vector<std::string>> Replica::List(const store::Vault& vault) { return vault.ListReviews(); }
 
@@ -131,10 +138,14 @@ Status Replica::Load() {
   CB_RETURN_IF_ERROR(inner);
 
   auto snapshot = vault_.Get({review_id_, "snapshot", "latest"});
+  std::optional<json> decoded;
   if (snapshot.ok()) {
-    auto decoded = crdt::DecodeCbor(snapshot->view());
-    if (!decoded.ok())
-      return Status::Corruption("review snapshot is malformed: " + decoded.status().message());
+    auto d = crdt::DecodeCbor(snapshot->view());
+    if (!d.ok()) return Status::Corruption("review snapshot is malformed: " + d.status().message());
+    // A snapshot in an older format is only a cache: rebuild from the log.
+    if (d->is_object() && d->value("v", 0) == kSnapshotVersion) decoded = std::move(d).value();
+  }
+  if (decoded) {
     const json& s = *decoded;
     try {
       CB_ASSIGN_OR_RETURN(doc_, crdt::Document::Deserialize(s.at("doc")));
@@ -249,6 +260,7 @@ Status Replica::Flush() {
 }
 
 Status Replica::Snapshot() {
+  CB_RETURN_IF_ERROR(FlushText());
   // The snapshot covers the log up to next_log_, so the log must be on disk first.
   CB_RETURN_IF_ERROR(WriteBatched());
   json msets = json::array();
@@ -268,7 +280,7 @@ Status Replica::Snapshot() {
   for (const auto* group : {&pending_, &held_, &unreadable_})
     for (const auto& [h, c] : *group) waiting.push_back(json::binary_t(c.sealed));
   for (const auto& [h, c] : unreadable_) unreadable_hashes[c.HashHex()] = true;
-  json s = {{"v", 1},
+  json s = {{"v", kSnapshotVersion},
             {"log", next_log_},
             {"doc", doc_.Serialize()},
             {"msets", msets},

@@ -21,5 +21,6 @@ void AddReviewCommands(std::vector<Command>& out);
 void AddChangeCommands(std::vector<Command>& out);
 void AddMemberCommands(std::vector<Command>& out);
 void AddAttachmentCommands(std::vector<Command>& out);
+void AddTextCommands(std::vector<Command>& out);
 
 }  // namespace caseboard::cli

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   caseboard::cli::AddMemberCommands(commands);
   caseboard::cli::AddChangeCommands(commands);
   caseboard::cli::AddAttachmentCommands(commands);
+  caseboard::cli::AddTextCommands(commands);
 
   caseboard::cli::GlobalOptions global;
   int i = 1;

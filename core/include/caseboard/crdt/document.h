@@ -1,7 +1,8 @@
 // The materialised review: entities with typed fields, merged from ops.
 //
-// Merge rules (DESIGN.md): a field is a last-writer-wins register ordered by
-// Stamp; a set is add-wins (an element stays while any add of it has not been
+// Merge rules (DESIGN.md): a text field is a sequence CRDT (text.h) that
+// merges character by character; any other field is a last-writer-wins
+// register ordered by Stamp; a set is add-wins (an element stays while any add of it has not been
 // removed by a remove that saw that add); deleting an entity is itself a
 // last-writer-wins flag, so an edit concurrent with a delete is kept (it can
 // be seen in the history and reappears if the entity is restored). Every
@@ -19,6 +20,7 @@
 
 #include "caseboard/clock/hlc.h"
 #include "caseboard/crdt/schema.h"
+#include "caseboard/crdt/text.h"
 #include "caseboard/status.h"
 
 namespace caseboard::crdt {
@@ -38,6 +40,8 @@ struct Stamp {
 //   {"o":"set","e":ID,"t":TYPE,"f":FIELD,"v":VALUE}          (null clears)
 //   {"o":"add","e":ID,"t":TYPE,"f":FIELD,"v":ELEMENT}         (sets)
 //   {"o":"remove","e":ID,"t":TYPE,"f":FIELD,"v":ELEMENT,"tags":[...]}
+//   {"o":"text","e":ID,"t":TYPE,"f":FIELD,"x":BATCH}          (text fields: a
+//                                        TextSequence batch, bytes)
 //   {"o":"delete","e":ID,"t":TYPE}  {"o":"restore","e":ID,"t":TYPE}
 // The type travels in every op so that each op can be checked against the
 // schema on its own, whatever order ops arrive in.
@@ -64,6 +68,7 @@ struct Entity {
   std::map<std::string, std::map<std::string, std::set<std::string>>>
       set_adds;  // scope/field -> element -> tags
   std::set<std::string> removed_tags;
+  std::map<std::string, TextSequence> texts;  // scope/field -> text
 
   const std::string* scope() const;  // nullptr until created
   std::string type() const;
@@ -71,6 +76,8 @@ struct Entity {
   bool visible() const;
   const nlohmann::json* Field(const std::string& field) const;  // nullptr if unset
   std::set<std::string> SetValue(const std::string& field) const;
+  // A text field (nullptr if it was never edited).
+  const TextSequence* Text(const std::string& field) const;
   // Add tags of `element` in `field` that are still live (what a remove must name).
   std::vector<std::string> LiveTags(const std::string& field, const std::string& element) const;
 };
@@ -82,6 +89,9 @@ class Document {
   void Apply(const Op& op, const Stamp& stamp, const std::string& compartment, const std::string& tag);
 
   const Entity* Find(const std::string& id) const;
+  // The text field of a visible entity, created empty if never edited, for
+  // local editing; nullptr if there is no such entity or text field.
+  TextSequence* EditableText(const Schema& schema, const std::string& id, const std::string& field);
   const std::map<std::string, Entity>& entities() const { return entities_; }
 
   // The visible state as canonical JSON (sorted keys, no tombstones, no

@@ -23,7 +23,7 @@ enum class FieldType {
   kReference,  // the id of another entity (optionally of FieldDef::ref_type)
   kStringSet,  // add-wins set of strings
   kRefSet,     // add-wins set of entity ids
-  kText,       // long text; a last-writer-wins register until the text CRDT lands
+  kText,       // long text that merges character by character (text.h)
 };
 
 const char* FieldTypeName(FieldType t);

@@ -13,11 +13,13 @@
 // in any order end with byte-identical Canonical() state.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "caseboard/clock/hlc.h"
@@ -35,6 +37,10 @@ struct ReplicaOptions {
   clock::HybridClock::PhysicalClock now = clock::HybridClock::SystemNowMs;
   uint64_t max_drift_ms = clock::HybridClock::kDefaultMaxDriftMs;
   size_t snapshot_every = 1000;  // changes between encrypted snapshots
+  // Text edits are signed together, one change per editing burst: a burst
+  // ends when typing pauses this long, or lasts at most text_burst_ms.
+  uint64_t text_pause_ms = 2000;
+  uint64_t text_burst_ms = 30000;
 };
 
 // kRejected: not a change of this review at all (nothing is stored).
@@ -101,6 +107,17 @@ class Replica {
   Status RestoreEntity(const std::string& entity);
   // Any ops in one change (for core/domain commands that touch several entities).
   Result<crdt::Hash> Commit(const std::string& compartment, std::vector<crdt::Op> ops);
+
+  // ---- Text fields: edited character by character. ----
+  // Positions and lengths are in Unicode code points; text is UTF-8. An edit
+  // applies at once; the edits of one burst are signed as one change when
+  // the burst ends (see ReplicaOptions), before any other local or received
+  // change, on FlushText() (the app calls it when a field loses focus) and
+  // when the replica closes. A crash loses at most the unsigned burst.
+  Status InsertText(const std::string& entity, const std::string& field, size_t pos, std::string_view text);
+  Status DeleteText(const std::string& entity, const std::string& field, size_t pos, size_t len);
+  Status FlushText();
+  bool has_unflushed_text() const { return !dirty_texts_.empty(); }
 
   // ---- Files. ----
   // Streams a file into the vault and records an "attachment" entity naming
@@ -181,6 +198,8 @@ class Replica {
   void RefoldMembership();
 
   Result<crdt::Hash> CommitLocal(const std::string& compartment, std::vector<crdt::Op> ops);
+  Status EditText(const std::string& entity, const std::string& field,
+                  const std::function<Status(crdt::TextSequence&)>& edit);
   const crypto::SecureBytes* Key(const std::string& compartment, uint32_t epoch) const;
   std::optional<uint32_t> LatestEpoch(const std::string& compartment) const;
   Status StoreKey(const std::string& compartment, uint32_t epoch, crypto::SecureBytes key);
@@ -220,6 +239,11 @@ class Replica {
   std::map<crdt::Hash, Problem> quarantine_;
 
   std::map<std::pair<std::string, uint32_t>, crypto::SecureBytes> keys_;
+
+  // Text fields with local edits not yet signed, and the burst's timing.
+  std::set<std::pair<std::string, std::string>> dirty_texts_;  // (entity, field)
+  uint64_t burst_start_ms_ = 0, last_text_ms_ = 0;
+  bool flushing_text_ = false;
 
   uint64_t next_log_ = 0;
   uint64_t snapshot_log_ = 0;  // log entries below this are in the snapshot
