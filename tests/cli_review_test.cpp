@@ -148,3 +148,45 @@ TEST_CASE("review and entity commands check their input and say what is wrong") 
   one.Ok({"extract", review, att, "--out", dir.Sub("back.txt")});
   CHECK(ReadFile(dir.Sub("back.txt")) == ReadFile(file));
 }
+
+TEST_CASE("text insert, delete and get: two devices type into one note offline and merge") {
+  TempDir dir;
+  Device one = MakeDevice(dir, "one"), two = MakeDevice(dir, "two");
+  std::string review = one.Ok({"review", "create", "--title", "Review of Child C"});
+  one.Ok({"member", "add", review, IdentityOf(two), "--role", "editor", "--compartments", "general"});
+  std::string note = one.Ok({"entity", "add", review, "note", "title=Panel notes", "body=Agreed: ."});
+  std::string x = dir.Sub("one.changes"), y = dir.Sub("two.changes");
+  one.Ok({"changes", "export", review, "--out", x});
+  two.Ok({"changes", "import", x});
+
+  // Positions count characters, not bytes: "é" is one.
+  one.Ok({"text", "insert", review, note, "body", "8", "réunion held"});
+  two.Ok({"text", "insert", review, note, "body", "8", "chronology late"});
+  two.Ok({"text", "delete", review, note, "body", "0", "8"});
+  CHECK(one.Ok({"text", "get", review, note, "body"}) == "Agreed: réunion held.");
+  CHECK(two.Ok({"text", "get", review, note, "body"}) == "chronology late.");
+
+  one.Ok({"changes", "export", review, "--out", x});
+  two.Ok({"changes", "export", review, "--out", y});
+  one.Ok({"changes", "import", y});
+  two.Ok({"changes", "import", x});
+  std::string merged = one.Ok({"text", "get", review, note, "body"});
+  CHECK(merged == two.Ok({"text", "get", review, note, "body"}));
+  CHECK(merged.find("réunion held") != std::string::npos);
+  CHECK(merged.find("chronology late") != std::string::npos);
+  CHECK(merged.find("Agreed") == std::string::npos);
+  CHECK(one.Ok({"review", "hash", review}) == two.Ok({"review", "hash", review}));
+
+  // Bad input: a clear error and nothing changed.
+  CliRun past = one.Run({"text", "insert", review, note, "body", "999", "x"});
+  CHECK(past.exit_code == 1);
+  CHECK(past.err.find("past the end") != std::string::npos);
+  CliRun bad_utf8 = one.Run({"text", "insert", review, note, "body", "0", "\xff\xfe"});
+  CHECK(bad_utf8.exit_code == 1);
+  CHECK(bad_utf8.err.find("UTF-8") != std::string::npos);
+  CHECK(one.Run({"text", "insert", review, note, "title", "0", "x"}).err.find("not a text field") !=
+        std::string::npos);
+  CHECK(one.Run({"text", "delete", review, note, "body", "0", "-3"}).exit_code == 2);
+  CHECK(one.Run({"text", "get", review, note}).exit_code == 2);
+  CHECK(one.Ok({"text", "get", review, note, "body"}) == merged);
+}

@@ -251,6 +251,14 @@ Status TextSequence::CheckBatch(ByteView batch) {
   return DecodeBatch(batch, nullptr, 0, &edits);
 }
 
+Result<TextSequence::BatchSummary> TextSequence::Summarize(ByteView batch) {
+  std::vector<TextEdit> edits;
+  CB_RETURN_IF_ERROR(DecodeBatch(batch, nullptr, 0, &edits));
+  BatchSummary sum;
+  for (const TextEdit& e : edits) (e.kind == TextEdit::kInsert ? sum.inserted += e.text.size() : sum.deleted += e.len);
+  return sum;
+}
+
 // ---- State ----
 
 namespace {

@@ -373,6 +373,10 @@ Result<std::vector<HistoryEntry>> Replica::History(const std::optional<std::stri
         e.entity = op.value("e", "");
         e.field = op.value("f", "");
         if (op.contains("v")) e.value = op["v"];
+        if (e.op == "text" && op.contains("x") && op["x"].is_binary()) {
+          auto sum = crdt::TextSequence::Summarize(op["x"].get_binary());
+          if (sum.ok()) e.value = {{"inserted", sum->inserted}, {"deleted", sum->deleted}};
+        }
       }
       if (entity && e.entity != *entity) continue;
       out.push_back(std::move(e));

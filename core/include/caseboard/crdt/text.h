@@ -67,6 +67,12 @@ class TextSequence {
   // Checks that `batch` is well formed (encoding, UTF-8, bounds) without
   // applying it: what a change's ops must pass before they are accepted.
   static Status CheckBatch(ByteView batch);
+  // How many characters a batch inserts and deletes (for the audit trail).
+  struct BatchSummary {
+    size_t inserted = 0;
+    size_t deleted = 0;
+  };
+  static Result<BatchSummary> Summarize(ByteView batch);
   // Applies a batch made by TakeLocalEdits on device `author`'s replica.
   // Edits already applied are skipped; edits whose origins are missing wait.
   Status Apply(const std::string& author, ByteView batch);
