@@ -102,6 +102,9 @@ struct TextSequence::Impl {
     uint64_t vis = 0;  // visible position of that run's first character
   } cursor;
 
+  // AgentData::where is kept up to date only while index_valid.
+  bool index_valid = true;
+
   std::vector<TextEdit> local;  // unsent local edits
   uint32_t local_agent = kNoAgent;
   std::vector<TextEdit> waiting;  // remote edits whose origins have not arrived
@@ -121,7 +124,7 @@ struct TextSequence::Impl {
   Loc End() const;
   bool IsEnd(const Loc& l) const { return l.r >= blocks[l.b]->runs.size(); }
   Loc LocateVisible(uint64_t pos);  // the visible character at pos, or End()
-  Loc LocateId(CharId id) const;
+  Loc LocateId(CharId id);  // rebuilds the id index first if it has lapsed
   uint64_t RawPos(const Loc& l);
   CharId Before(const Loc& l) const;  // the character just before l (tombstones count)
   CharId At(const Loc& l) const;      // the character at l, none at the end
@@ -132,7 +135,7 @@ struct TextSequence::Impl {
   Loc InsertRun(Loc at, const Run& run);
   Loc MarkDeleted(Loc l, uint32_t n);  // returns where the deleted span now starts
   bool TryMerge(uint32_t b, uint32_t r);  // merges run r with r-1 in block b if one continues the other
-  void SplitBlockIfFull(uint32_t b);
+  void SplitBlockIfFull(uint32_t b, bool local);
   void MapRange(uint32_t agent, uint32_t seq, uint32_t len, Block* block);
   void RebuildIndex();  // `where` of every agent, from the blocks
 

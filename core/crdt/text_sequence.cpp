@@ -13,9 +13,18 @@ TextSequence::Impl::Impl() {
   raw_prefix.assign(1, 0);
 }
 
+// Names are short (device ids); comparing inline beats a call to memcmp on
+// every keystroke.
+static bool SameName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 uint32_t TextSequence::Impl::Agent(std::string_view name) {
   // Edits come in long streams by one author: skip the hash for those.
-  if (last_agent < agents.size() && agents[last_agent].name == name) return last_agent;
+  if (last_agent < agents.size() && SameName(agents[last_agent].name, name)) return last_agent;
   auto [it, inserted] = agent_index.try_emplace(std::string(name), static_cast<uint32_t>(agents.size()));
   if (inserted) agents.push_back(AgentData{std::string(name), {}, {}});
   return last_agent = it->second;
@@ -81,7 +90,8 @@ Loc TextSequence::Impl::LocateVisible(uint64_t pos) {
   return End();
 }
 
-Loc TextSequence::Impl::LocateId(CharId id) const {
+Loc TextSequence::Impl::LocateId(CharId id) {
+  if (!index_valid) RebuildIndex();
   const auto& where = agents[id.agent].where;
   auto it = where.upper_bound(id.seq);
   assert(it != where.begin());
@@ -125,6 +135,7 @@ Loc TextSequence::Impl::NextRun(Loc l) const {
 // ---- Structure ----
 
 void TextSequence::Impl::MapRange(uint32_t agent, uint32_t seq, uint32_t len, Block* block) {
+  if (!index_valid) return;  // rebuilt whole when next needed
   auto& where = agents[agent].where;
   uint32_t end = seq + len;
   Block* after = nullptr;  // who holds `end` now, to keep it so
@@ -146,6 +157,7 @@ void TextSequence::Impl::RebuildIndex() {
     for (auto [seq, blk] : starts[a])
       if (where.empty() || std::prev(where.end())->second != blk) where.emplace_hint(where.end(), seq, blk);
   }
+  index_valid = true;
 }
 
 Loc TextSequence::Impl::SplitAt(Loc l) {
@@ -231,7 +243,7 @@ Loc TextSequence::Impl::MarkDeleted(Loc l, uint32_t n) {
   return l;
 }
 
-void TextSequence::Impl::SplitBlockIfFull(uint32_t b) {
+void TextSequence::Impl::SplitBlockIfFull(uint32_t b, bool local) {
   Block& old = *blocks[b];
   if (old.runs.size() <= kMaxRuns) return;
   auto fresh = std::make_unique<Block>();
@@ -251,7 +263,13 @@ void TextSequence::Impl::SplitBlockIfFull(uint32_t b) {
   vis_prefix.insert(vis_prefix.begin() + b + 1, 0);
   raw_prefix.insert(raw_prefix.begin() + b + 1, 0);
   Touch(b);
-  for (const Run& r : moved->runs) MapRange(r.agent, r.seq, r.len, moved);
+  // Typing never looks characters up by id, so a local edit lets the id
+  // index lapse (rebuilt whole when a peer's edit or an anchor needs it)
+  // rather than re-map every moved run; merging keeps it current.
+  if (local)
+    index_valid = false;
+  else
+    for (const Run& r : moved->runs) MapRange(r.agent, r.seq, r.len, moved);
   cursor.valid = false;
 }
 
@@ -322,15 +340,14 @@ Status TextSequence::Impl::LocalInsert(uint32_t agent, uint64_t pos, std::u32str
       vis_total += n;
       raw_total += n;
       Touch(prev.b);
-      if (a.where.empty() || std::prev(a.where.end())->second != blocks[prev.b].get())
-        a.where.emplace_hint(a.where.end(), seq, blocks[prev.b].get());
+      MapRange(agent, seq, n, blocks[prev.b].get());
       cursor = {true, prev, pos - old_len};
       return Status::Ok();
     }
   }
   size_t block_count = blocks.size();
   Loc l = InsertRun(at, Run{agent, seq, n, left, right, 0});
-  SplitBlockIfFull(l.b);
+  SplitBlockIfFull(l.b, /*local=*/true);
   if (blocks.size() == block_count) cursor = {true, {l.b, l.r, 0}, pos - l.k};
   return Status::Ok();
 }
@@ -347,7 +364,7 @@ Status TextSequence::Impl::LocalDelete(uint64_t pos, uint64_t len) {
     Loc d = MarkDeleted(l, n);
     len -= n;
     size_t block_count = blocks.size();
-    SplitBlockIfFull(d.b);
+    SplitBlockIfFull(d.b, /*local=*/true);
     // The deleted run sits at `pos` (it takes no visible room).
     if (blocks.size() == block_count) cursor = {true, {d.b, d.r, 0}, pos};
   }
@@ -409,7 +426,7 @@ void TextSequence::Impl::Integrate(const TextEdit& e) {
   AgentData& a = agents[e.agent];
   a.chars += e.text;
   Loc l = InsertRun(dest, Run{e.agent, e.seq, static_cast<uint32_t>(e.text.size()), e.left, e.right, 0});
-  SplitBlockIfFull(l.b);
+  SplitBlockIfFull(l.b, /*local=*/false);
 }
 
 TextSequence::Impl::Applied TextSequence::Impl::ApplyEdit(const TextEdit& e) {
@@ -428,7 +445,7 @@ TextSequence::Impl::Applied TextSequence::Impl::ApplyEdit(const TextEdit& e) {
     Loc l = LocateId({e.agent, seq});
     const Run& run = blocks[l.b]->runs[l.r];
     uint32_t n = std::min(run.len - l.k, len);
-    if (!run.deleted) SplitBlockIfFull(MarkDeleted(l, n).b);
+    if (!run.deleted) SplitBlockIfFull(MarkDeleted(l, n).b, /*local=*/false);
     seq += n;
     len -= n;
   }
