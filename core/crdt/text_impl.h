@@ -135,7 +135,7 @@ struct TextSequence::Impl {
   Loc InsertRun(Loc at, const Run& run);
   Loc MarkDeleted(Loc l, uint32_t n);  // returns where the deleted span now starts
   bool TryMerge(uint32_t b, uint32_t r);  // merges run r with r-1 in block b if one continues the other
-  void SplitBlockIfFull(uint32_t b, bool local);
+  void SplitBlockIfFull(uint32_t b, bool by_local_edit);
   void MapRange(uint32_t agent, uint32_t seq, uint32_t len, Block* block);
   void RebuildIndex();  // `where` of every agent, from the blocks
 

@@ -243,7 +243,7 @@ Loc TextSequence::Impl::MarkDeleted(Loc l, uint32_t n) {
   return l;
 }
 
-void TextSequence::Impl::SplitBlockIfFull(uint32_t b, bool local) {
+void TextSequence::Impl::SplitBlockIfFull(uint32_t b, bool by_local_edit) {
   Block& old = *blocks[b];
   if (old.runs.size() <= kMaxRuns) return;
   auto fresh = std::make_unique<Block>();
@@ -266,7 +266,7 @@ void TextSequence::Impl::SplitBlockIfFull(uint32_t b, bool local) {
   // Typing never looks characters up by id, so a local edit lets the id
   // index lapse (rebuilt whole when a peer's edit or an anchor needs it)
   // rather than re-map every moved run; merging keeps it current.
-  if (local)
+  if (by_local_edit)
     index_valid = false;
   else
     for (const Run& r : moved->runs) MapRange(r.agent, r.seq, r.len, moved);
