@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libssl-dev libsqlite3-dev nlohmann-json3-dev doctest-dev
-  zlib1g-dev sqlite3 clang-format
+  zlib1g-dev libboost-dev libcurl4-openssl-dev libpq-dev
+  sqlite3 clang-format postgresql
 )
 
 missing=()

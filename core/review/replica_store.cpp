@@ -56,7 +56,19 @@ Replica::~Replica() {
   (void)FlushText();
 }
 
-Result<std::vector<std::string>> Replica::List(const store::Vault& vault) { return vault.ListReviews(); }
+// Review ids are 32 lowercase hex (ReviewIdFor); other record groups in the
+// vault (the sync client's "board" settings) are not reviews.
+static bool IsReviewId(const std::string& id) {
+  return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+Result<std::vector<std::string>> Replica::List(const store::Vault& vault) {
+  CB_ASSIGN_OR_RETURN(std::vector<std::string> all, vault.ListReviews());
+  std::vector<std::string> reviews;
+  for (auto& id : all)
+    if (IsReviewId(id)) reviews.push_back(std::move(id));
+  return reviews;
+}
 
 Result<std::unique_ptr<Replica>> Replica::Create(store::Vault& vault, const std::string& title,
                                                  ReplicaOptions options) {
