@@ -255,7 +255,8 @@ Result<TextSequence::BatchSummary> TextSequence::Summarize(ByteView batch) {
   std::vector<TextEdit> edits;
   CB_RETURN_IF_ERROR(DecodeBatch(batch, nullptr, 0, &edits));
   BatchSummary sum;
-  for (const TextEdit& e : edits) (e.kind == TextEdit::kInsert ? sum.inserted += e.text.size() : sum.deleted += e.len);
+  for (const TextEdit& e : edits)
+    (e.kind == TextEdit::kInsert ? sum.inserted += e.text.size() : sum.deleted += e.len);
   return sum;
 }
 
@@ -481,7 +482,8 @@ Result<TextSequence> TextSequence::Decode(ByteView encoded) {
     for (CharId* id : {&e.left, &e.right}) {
       if (!in.Varint(&ref, agent_count)) return Malformed("bad waiting edit");
       *id = {};
-      if (ref && (id->agent = static_cast<uint32_t>(ref - 1), !in.U32(&id->seq))) return Malformed("bad waiting edit");
+      if (ref && (id->agent = static_cast<uint32_t>(ref - 1), !in.U32(&id->seq)))
+        return Malformed("bad waiting edit");
     }
     if (!in.String(&utf8, in.left()) || !DecodeUtf8(utf8, &e.text)) return Malformed("bad waiting edit");
     impl.waiting.push_back(std::move(e));

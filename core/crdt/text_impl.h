@@ -124,7 +124,7 @@ struct TextSequence::Impl {
   Loc End() const;
   bool IsEnd(const Loc& l) const { return l.r >= blocks[l.b]->runs.size(); }
   Loc LocateVisible(uint64_t pos);  // the visible character at pos, or End()
-  Loc LocateId(CharId id);  // rebuilds the id index first if it has lapsed
+  Loc LocateId(CharId id);          // rebuilds the id index first if it has lapsed
   uint64_t RawPos(const Loc& l);
   CharId Before(const Loc& l) const;  // the character just before l (tombstones count)
   CharId At(const Loc& l) const;      // the character at l, none at the end
@@ -133,7 +133,7 @@ struct TextSequence::Impl {
   // Structure.
   Loc SplitAt(Loc l);  // makes l the start of a run; returns it
   Loc InsertRun(Loc at, const Run& run);
-  Loc MarkDeleted(Loc l, uint32_t n);  // returns where the deleted span now starts
+  Loc MarkDeleted(Loc l, uint32_t n);     // returns where the deleted span now starts
   bool TryMerge(uint32_t b, uint32_t r);  // merges run r with r-1 in block b if one continues the other
   void SplitBlockIfFull(uint32_t b, bool by_local_edit);
   void MapRange(uint32_t agent, uint32_t seq, uint32_t len, Block* block);
@@ -154,8 +154,8 @@ struct TextSequence::Impl {
 };
 
 // Batch decoding: agent names are resolved through `intern`.
-Status DecodeBatch(ByteView batch, const std::function<uint32_t(const std::string&)>& intern,
-                   uint32_t author, std::vector<TextEdit>* edits);
+Status DecodeBatch(ByteView batch, const std::function<uint32_t(const std::string&)>& intern, uint32_t author,
+                   std::vector<TextEdit>* edits);
 
 // UTF-8 <-> code points; false on invalid UTF-8.
 bool DecodeUtf8(std::string_view in, std::u32string* out);

@@ -222,8 +222,8 @@ Loc TextSequence::Impl::MarkDeleted(Loc l, uint32_t n) {
   }
   if (l.k == 0 && n < run.len && l.r > 0) {
     Run& prev = runs[l.r - 1];
-    if (prev.deleted && run.agent == prev.agent && run.seq == prev.seq + prev.len && run.left == prev.last() &&
-        run.right == prev.right) {
+    if (prev.deleted && run.agent == prev.agent && run.seq == prev.seq + prev.len &&
+        run.left == prev.last() && run.right == prev.right) {
       uint32_t at = prev.len;
       prev.len += n;
       run.seq += n;
@@ -330,7 +330,8 @@ Status TextSequence::Impl::LocalInsert(uint32_t agent, uint64_t pos, std::u32str
     Loc prev = at.r > 0 ? Loc{at.b, at.r - 1, 0} : Loc{};
     bool found = at.r > 0;
     for (uint32_t b = at.b; !found && b-- > 0;)
-      if (!blocks[b]->runs.empty()) prev = {b, static_cast<uint32_t>(blocks[b]->runs.size() - 1), 0}, found = true;
+      if (!blocks[b]->runs.empty())
+        prev = {b, static_cast<uint32_t>(blocks[b]->runs.size() - 1), 0}, found = true;
     Run& p = blocks[prev.b]->runs[prev.r];
     if (!p.deleted && p.right == right) {
       uint32_t old_len = p.len;
@@ -388,8 +389,7 @@ void TextSequence::Impl::Integrate(const TextEdit& e) {
   if (!(At(start) == e.right)) {
     // Something was inserted between the origins concurrently: find our
     // place among those siblings (YjsMod / FugueMax).
-    int64_t right_raw =
-        static_cast<int64_t>(e.right.none() ? raw_total : RawPos(LocateId(e.right)));
+    int64_t right_raw = static_cast<int64_t>(e.right.none() ? raw_total : RawPos(LocateId(e.right)));
     const std::string& my_name = agents[e.agent].name;
     Loc cur = start;
     int64_t i = left_raw + 1;
@@ -399,7 +399,9 @@ void TextSequence::Impl::Integrate(const TextEdit& e) {
       if (IsEnd(cur) || i == right_raw) break;
       const Run& o = blocks[cur.b]->runs[cur.r];
       CharId oleft_id = o.left_of(cur.k);
-      int64_t oleft = cur.k > 0 ? i - 1 : oleft_id.none() ? -1 : static_cast<int64_t>(RawPos(LocateId(oleft_id)));
+      int64_t oleft = cur.k > 0         ? i - 1
+                      : oleft_id.none() ? -1
+                                        : static_cast<int64_t>(RawPos(LocateId(oleft_id)));
       if (oleft < left_raw) break;
       if (oleft == left_raw) {
         int64_t oright = static_cast<int64_t>(o.right.none() ? raw_total : RawPos(LocateId(o.right)));
@@ -435,7 +437,8 @@ TextSequence::Impl::Applied TextSequence::Impl::ApplyEdit(const TextEdit& e) {
   if (e.kind == TextEdit::kInsert) {
     if (e.seq < a.chars.size()) return Applied::kSkipped;
     if (e.seq > a.chars.size()) return Applied::kWaiting;
-    if ((!e.left.none() && !Exists(e.left)) || (!e.right.none() && !Exists(e.right))) return Applied::kWaiting;
+    if ((!e.left.none() && !Exists(e.left)) || (!e.right.none() && !Exists(e.right)))
+      return Applied::kWaiting;
     Integrate(e);
     return Applied::kDone;
   }
@@ -554,8 +557,8 @@ Status TextSequence::Apply(const std::string& author, ByteView batch) {
   if (author.empty()) return Status::InvalidArgument("a text batch needs its author");
   std::vector<TextEdit> edits;
   Impl& impl = *impl_;
-  CB_RETURN_IF_ERROR(
-      DecodeBatch(batch, [&](const std::string& name) { return impl.Agent(name); }, impl.Agent(author), &edits));
+  CB_RETURN_IF_ERROR(DecodeBatch(
+      batch, [&](const std::string& name) { return impl.Agent(name); }, impl.Agent(author), &edits));
   bool progress = false;
   for (TextEdit& e : edits) {
     Impl::Applied r = impl.ApplyEdit(e);

@@ -85,12 +85,14 @@ static size_t CodePoints(std::string_view s) {
 static Result<crdt::Op> SetTextOp(const crdt::TextSequence* current, const std::string& device,
                                   const std::string& id, const std::string& type, const std::string& field,
                                   const std::string& wanted) {
-  if (!IsValidUtf8(wanted)) return Status::InvalidArgument("field '" + field + "': the text is not valid UTF-8");
+  if (!IsValidUtf8(wanted))
+    return Status::InvalidArgument("field '" + field + "': the text is not valid UTF-8");
   crdt::TextSequence text = current ? *current : crdt::TextSequence();
   const std::string old = text.Text();
   size_t prefix = 0;
   while (prefix < old.size() && prefix < wanted.size() && old[prefix] == wanted[prefix]) ++prefix;
-  while (prefix > 0 && (static_cast<unsigned char>(old[prefix]) & 0xC0) == 0x80) --prefix;  // whole characters
+  while (prefix > 0 && (static_cast<unsigned char>(old[prefix]) & 0xC0) == 0x80)
+    --prefix;  // whole characters
   size_t suffix = 0;
   while (suffix < old.size() - prefix && suffix < wanted.size() - prefix &&
          old[old.size() - 1 - suffix] == wanted[wanted.size() - 1 - suffix])
@@ -103,23 +105,25 @@ static Result<crdt::Op> SetTextOp(const crdt::TextSequence* current, const std::
   CB_RETURN_IF_ERROR(text.Insert(device, at, added));
   Bytes batch = text.TakeLocalEdits();
   if (batch.empty()) return crdt::Op();  // already so
-  return crdt::Op{{"o", "text"}, {"e", id}, {"t", type}, {"f", field}, {"x", json::binary_t(std::move(batch))}};
+  return crdt::Op{
+      {"o", "text"}, {"e", id}, {"t", type}, {"f", field}, {"x", json::binary_t(std::move(batch))}};
 }
 
 // Field writes for `fields` on entity `id` of `type`; sets get adds/removes
 // so that the set ends up holding exactly the given elements, and texts get
 // the edit that makes them read as given.
 static Status FieldOps(const crdt::Schema& schema, const std::string& device, const crdt::Entity* existing,
-                       const std::string& id, const std::string& type, const std::map<std::string, json>& fields,
-                       std::vector<crdt::Op>& ops) {
+                       const std::string& id, const std::string& type,
+                       const std::map<std::string, json>& fields, std::vector<crdt::Op>& ops) {
   for (const auto& [field, value] : fields) {
     const crdt::FieldDef* def = schema.Field(type, field);
     if (!def) return Status::InvalidArgument("type '" + type + "' has no field '" + field + "'");
     if (def->type == crdt::FieldType::kText) {
       if (!value.is_string() && !value.is_null())
         return Status::InvalidArgument("field '" + field + "' is a text: give a string");
-      CB_ASSIGN_OR_RETURN(crdt::Op op, SetTextOp(existing ? existing->Text(field) : nullptr, device, id, type, field,
-                                                 value.is_null() ? std::string() : value.get<std::string>()));
+      CB_ASSIGN_OR_RETURN(crdt::Op op,
+                          SetTextOp(existing ? existing->Text(field) : nullptr, device, id, type, field,
+                                    value.is_null() ? std::string() : value.get<std::string>()));
       if (!op.is_null()) ops.push_back(std::move(op));
       continue;
     }

@@ -48,8 +48,11 @@ Status Replica::FlushText() {
     if (!e || !text) continue;  // cannot happen: any other change flushes first
     Bytes batch = text->TakeLocalEdits();
     if (batch.empty()) continue;
-    by_compartment[e->compartment()].push_back(
-        {{"o", "text"}, {"e", entity}, {"t", e->type()}, {"f", field}, {"x", json::binary_t(std::move(batch))}});
+    by_compartment[e->compartment()].push_back({{"o", "text"},
+                                                {"e", entity},
+                                                {"t", e->type()},
+                                                {"f", field},
+                                                {"x", json::binary_t(std::move(batch))}});
   }
   dirty_texts_.clear();
   flushing_text_ = true;

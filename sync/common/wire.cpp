@@ -112,16 +112,18 @@ Result<Invite> ParseInvite(std::string_view text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r'))
     text.remove_suffix(1);
   if (text.substr(0, sizeof(kInvitePrefix) - 1) != kInvitePrefix)
-    return Status::InvalidArgument("not a Caseboard invite (it should start with " + std::string(kInvitePrefix) +
-                                   ")");
+    return Status::InvalidArgument("not a Caseboard invite (it should start with " +
+                                   std::string(kInvitePrefix) + ")");
   auto bytes = FromBase64Url(text.substr(sizeof(kInvitePrefix) - 1));
   if (!bytes) return Status::InvalidArgument("the invite is damaged (not base64url); copy it again");
   auto j = crdt::DecodeCbor(*bytes);
   Invite v;
-  if (!j.ok() || !j->is_object() || !GetString(*j, "url", &v.url) || !GetString(*j, "ca_sha256", &v.ca_sha256) ||
-      !GetString(*j, "key_sha256", &v.key_sha256) || !GetString(*j, "token", &v.token))
+  if (!j.ok() || !j->is_object() || !GetString(*j, "url", &v.url) ||
+      !GetString(*j, "ca_sha256", &v.ca_sha256) || !GetString(*j, "key_sha256", &v.key_sha256) ||
+      !GetString(*j, "token", &v.token))
     return Status::InvalidArgument("the invite is damaged; copy it again");
-  if (v.url.rfind("https://", 0) != 0) return Status::InvalidArgument("the invite's server address is not https");
+  if (v.url.rfind("https://", 0) != 0)
+    return Status::InvalidArgument("the invite's server address is not https");
   if (!IsHex(v.ca_sha256, 64) || !IsHex(v.key_sha256, 64) || !IsHex(v.token, 64))
     return Status::InvalidArgument("the invite is damaged; copy it again");
   return v;
@@ -139,8 +141,8 @@ Result<ErrorBody> DecodeErrorBody(ByteView b) {
 }
 
 Bytes Encode(const EnrolRequest& v) {
-  return json::to_cbor(
-      json{{"token", v.token}, {"identity", v.identity}, {"name", v.name}, {"proof", json::binary_t(v.proof)}});
+  return json::to_cbor(json{
+      {"token", v.token}, {"identity", v.identity}, {"name", v.name}, {"proof", json::binary_t(v.proof)}});
 }
 
 Result<EnrolRequest> DecodeEnrolRequest(ByteView b) {

@@ -82,7 +82,7 @@ size_t HeapInUse() { return mallinfo2().uordblks; }
 struct Options {
   int runs = 5;
   std::string dir = traces::TracesDir();
-  int64_t burst_gap_ms = 2000;      // a pause this long ends an editing burst
+  int64_t burst_gap_ms = 2000;       // a pause this long ends an editing burst
   int64_t burst_max_ms = 30 * 1000;  // and no burst lasts longer (as ReplicaOptions)
   // For traces whose timestamps do not spread out (automerge-paper's span
   // 0.3 s), a burst is this many keystrokes instead.
@@ -183,8 +183,8 @@ void Sequential(const std::string& name, const Options& o) {
               t.end_content.size());
   std::printf("  gap buffer (floor)          %9.2f ms\n", gap);
   std::printf("  local replay                %9.2f ms   %.1fx the gap buffer\n", local, local / gap);
-  std::printf("  merge history into empty    %9.2f ms   as one batch of %.1f KB\n", bench::Median(merge_one_ms),
-              whole.size() / 1024.0);
+  std::printf("  merge history into empty    %9.2f ms   as one batch of %.1f KB\n",
+              bench::Median(merge_one_ms), whole.size() / 1024.0);
   std::printf("  ... as burst batches        %9.2f ms   (%zu bursts, by %s)\n", bench::Median(merge_ms),
               batches.size(), UsableTimes(t) ? "pauses in the trace's timestamps" : "100 keystrokes");
   std::printf("  reload snapshot             %9.2f ms\n", bench::Median(load_ms));

@@ -22,7 +22,8 @@ int Text(const Context& ctx, const std::vector<std::string>& argv) {
   const std::string& sub = pos[0];
   const size_t want = sub == "get" ? 4 : sub == "insert" || sub == "delete" ? 6 : 0;
   if (want == 0) return UsageError("text", "unknown subcommand '" + sub + "'");
-  if (pos.size() != want) return UsageError("text", sub + " takes " + std::to_string(want - 1) + " arguments");
+  if (pos.size() != want)
+    return UsageError("text", sub + " takes " + std::to_string(want - 1) + " arguments");
   const std::string &review_id = pos[1], &entity = pos[2], &field = pos[3];
 
   size_t at = 0;
@@ -58,7 +59,8 @@ int Text(const Context& ctx, const std::vector<std::string>& argv) {
     std::cout << (t ? t->Text() : std::string()) << "\n";
     return kExitOk;
   }
-  Status s = sub == "insert" ? rep.InsertText(entity, field, at, inserted) : rep.DeleteText(entity, field, at, length);
+  Status s = sub == "insert" ? rep.InsertText(entity, field, at, inserted)
+                             : rep.DeleteText(entity, field, at, length);
   if (s.ok()) s = rep.FlushText();
   return s.ok() ? kExitOk : Fail(s);
 }
