@@ -44,12 +44,6 @@ inline std::vector<crdt::Change> Stored(const Replica& r) {
   return out;
 }
 
-inline std::vector<Bytes> AllChanges(const Replica& r) {
-  std::vector<Bytes> out;
-  for (const auto& c : Stored(r)) out.push_back(c.sealed);
-  return out;
-}
-
 inline std::optional<Problem> FindProblem(const Replica& r, const std::string& hash) {
   for (const auto& p : r.Problems())
     if (p.hash == hash) return p;

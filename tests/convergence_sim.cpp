@@ -64,16 +64,6 @@ std::optional<uint64_t> EnvNumber(const char* name) {
   return static_cast<uint64_t>(n);
 }
 
-std::vector<Bytes> AllChanges(const Replica& r) {
-  std::vector<Bytes> out;
-  Status s = r.ForEachChange([&](const crdt::Change& c) {
-    out.push_back(c.sealed);
-    return Status::Ok();
-  });
-  REQUIRE_MESSAGE(s.ok(), s.ToString());
-  return out;
-}
-
 std::string Short(const std::string& id) { return id.substr(0, 8); }
 
 namespace {

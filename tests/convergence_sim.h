@@ -27,8 +27,6 @@ review::ReplicaOptions Options(const crdt::Schema& schema, std::shared_ptr<uint6
                                size_t snapshot_every);
 // A number from the environment, or nullopt if unset; fails the test if malformed.
 std::optional<uint64_t> EnvNumber(const char* name);
-// Every change a replica has stored, as sealed bytes.
-std::vector<Bytes> AllChanges(const review::Replica& r);
 
 // What one seed exercised, for the test's report and its "not vacuous" checks.
 struct Stats {

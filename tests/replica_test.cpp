@@ -12,19 +12,6 @@ using nlohmann::json;
 using review::Outcome;
 using review::Replica;
 
-namespace {
-
-std::vector<Bytes> AllChanges(const Replica& r) {
-  std::vector<Bytes> out;
-  REQUIRE(r.ForEachChange([&](const crdt::Change& c) {
-             out.push_back(c.sealed);
-             return Status::Ok();
-           }).ok());
-  return out;
-}
-
-}  // namespace
-
 TEST_CASE("create a review, edit it, reopen it from the vault") {
   TempDir dir;
   std::string review_id, note, hash;

@@ -14,14 +14,34 @@ using review::ReplicaOptions;
 
 namespace {
 
-std::vector<Bytes> AllChanges(const Replica& r) {
-  std::vector<Bytes> out;
-  REQUIRE(r.ForEachChange([&](const crdt::Change& c) {
-             out.push_back(c.sealed);
-             return Status::Ok();
-           }).ok());
-  return out;
-}
+// Device one creates a review with a note, adds device two with `role`, and
+// device two receives everything.
+struct TwoDevices {
+  TempDir d1, d2;
+  std::unique_ptr<store::Vault> v1 = CreateVault(d1.str()), v2 = CreateVault(d2.str());
+  std::unique_ptr<Replica> r1, r2;
+  std::string note;
+
+  TwoDevices(crdt::Role role, const std::map<std::string, nlohmann::json>& note_fields) {
+    auto created = Replica::Create(*v1, "Shared review");
+    REQUIRE(created.ok());
+    r1 = std::move(created).value();
+    auto id2 = v2->Identity();
+    REQUIRE(id2.ok());
+    REQUIRE(r1->AddMember(*id2, role, {"general"}).ok());
+    auto n = r1->AddEntity("note", note_fields);
+    REQUIRE(n.ok());
+    note = *n;
+    auto joined = Replica::OpenOrJoin(*v2, r1->id());
+    REQUIRE(joined.ok());
+    r2 = std::move(joined).value();
+    REQUIRE(r2->ReceiveAll(AllChanges(*r1)).ok());
+  }
+  void Exchange() {
+    REQUIRE(r1->ReceiveAll(AllChanges(*r2)).ok());
+    REQUIRE(r2->ReceiveAll(AllChanges(*r1)).ok());
+  }
+};
 
 std::string Body(const Replica& r, const std::string& note) {
   const crdt::Entity* e = r.document().Find(note);
@@ -84,60 +104,33 @@ TEST_CASE("keystrokes are signed as one change per burst") {
 }
 
 TEST_CASE("two devices type at the same place offline: both passages survive whole") {
-  TempDir d1, d2;
-  auto v1 = CreateVault(d1.str());
-  auto v2 = CreateVault(d2.str());
-  auto r1 = Replica::Create(*v1, "Shared review");
-  REQUIRE(r1.ok());
-  auto id2 = v2->Identity();
-  REQUIRE(id2.ok());
-  REQUIRE((*r1)->AddMember(*id2, crdt::Role::kEditor, {"general"}).ok());
-  auto note = (*r1)->AddEntity("note", {{"title", "Findings"}, {"body", "Agreed: . End."}});
-  REQUIRE(note.ok());
-  auto r2 = Replica::OpenOrJoin(*v2, (*r1)->id());
-  REQUIRE(r2.ok());
-  REQUIRE((*r2)->ReceiveAll(AllChanges(**r1)).ok());
-  REQUIRE(Body(**r2, *note) == "Agreed: . End.");
+  TwoDevices t(crdt::Role::kEditor, {{"title", "Findings"}, {"body", "Agreed: . End."}});
+  REQUIRE(Body(*t.r2, t.note) == "Agreed: . End.");
 
   const std::string a = "The GP was not told of the move", b = "School nurse saw bruising twice";
-  uint64_t t = 0;
-  Type(**r1, *note, 8, a, &t, 0);
-  Type(**r2, *note, 8, b, &t, 0);
-  REQUIRE((*r2)->DeleteText(*note, "body", 0, 8 + b.size() + 2).ok());  // and device two trims the start
-  REQUIRE((*r1)->FlushText().ok());
-  REQUIRE((*r2)->FlushText().ok());
+  uint64_t now = 0;
+  Type(*t.r1, t.note, 8, a, &now, 0);
+  Type(*t.r2, t.note, 8, b, &now, 0);
+  REQUIRE(t.r2->DeleteText(t.note, "body", 0, 8 + b.size() + 2).ok());  // and device two trims the start
+  REQUIRE(t.r1->FlushText().ok());
+  REQUIRE(t.r2->FlushText().ok());
 
-  REQUIRE((*r1)->ReceiveAll(AllChanges(**r2)).ok());
-  REQUIRE((*r2)->ReceiveAll(AllChanges(**r1)).ok());
-  CHECK((*r1)->StateHashHex() == (*r2)->StateHashHex());
-  std::string merged = Body(**r1, *note);
+  t.Exchange();
+  CHECK(t.r1->StateHashHex() == t.r2->StateHashHex());
+  std::string merged = Body(*t.r1, t.note);
   CHECK(merged.find(a) != std::string::npos);  // device one's sentence, whole
   CHECK(merged.find(b) == std::string::npos);  // device two deleted its own
   CHECK(merged == a + "End.");
 }
 
 TEST_CASE("setting a whole text edits only what changed, so concurrent typing survives") {
-  TempDir d1, d2;
-  auto v1 = CreateVault(d1.str());
-  auto v2 = CreateVault(d2.str());
-  auto r1 = Replica::Create(*v1, "Shared review");
-  REQUIRE(r1.ok());
-  auto id2 = v2->Identity();
-  REQUIRE(id2.ok());
-  REQUIRE((*r1)->AddMember(*id2, crdt::Role::kEditor, {"general"}).ok());
-  auto note = (*r1)->AddEntity("note", {{"body", "first line\nsecond line\n"}});
-  REQUIRE(note.ok());
-  auto r2 = Replica::OpenOrJoin(*v2, (*r1)->id());
-  REQUIRE(r2.ok());
-  REQUIRE((*r2)->ReceiveAll(AllChanges(**r1)).ok());
-
-  REQUIRE((*r1)->SetFields(*note, {{"body", "first line (amended)\nsecond line\n"}}).ok());
-  REQUIRE((*r2)->InsertText(*note, "body", 23, "third line\n").ok());
-  REQUIRE((*r2)->FlushText().ok());
-  REQUIRE((*r1)->ReceiveAll(AllChanges(**r2)).ok());
-  REQUIRE((*r2)->ReceiveAll(AllChanges(**r1)).ok());
-  CHECK(Body(**r1, *note) == "first line (amended)\nsecond line\nthird line\n");
-  CHECK((*r1)->StateHashHex() == (*r2)->StateHashHex());
+  TwoDevices t(crdt::Role::kEditor, {{"body", "first line\nsecond line\n"}});
+  REQUIRE(t.r1->SetFields(t.note, {{"body", "first line (amended)\nsecond line\n"}}).ok());
+  REQUIRE(t.r2->InsertText(t.note, "body", 23, "third line\n").ok());
+  REQUIRE(t.r2->FlushText().ok());
+  t.Exchange();
+  CHECK(Body(*t.r1, t.note) == "first line (amended)\nsecond line\nthird line\n");
+  CHECK(t.r1->StateHashHex() == t.r2->StateHashHex());
 }
 
 TEST_CASE("unsigned typing is signed before a received change and when the replica closes") {
@@ -174,30 +167,18 @@ TEST_CASE("unsigned typing is signed before a received change and when the repli
 }
 
 TEST_CASE("a reader cannot type, and bad edits change nothing") {
-  TempDir d1, d2;
-  auto v1 = CreateVault(d1.str());
-  auto v2 = CreateVault(d2.str());
-  auto r1 = Replica::Create(*v1, "Review");
-  REQUIRE(r1.ok());
-  auto id2 = v2->Identity();
-  REQUIRE(id2.ok());
-  REQUIRE((*r1)->AddMember(*id2, crdt::Role::kReader, {"general"}).ok());
-  auto note = (*r1)->AddEntity("note", {{"body", "Read only for some"}});
-  REQUIRE(note.ok());
-  auto r2 = Replica::OpenOrJoin(*v2, (*r1)->id());
-  REQUIRE(r2.ok());
-  REQUIRE((*r2)->ReceiveAll(AllChanges(**r1)).ok());
-
-  Status s = (*r2)->InsertText(*note, "body", 0, "x");
+  TwoDevices t(crdt::Role::kReader, {{"body", "Read only for some"}});
+  Status s = t.r2->InsertText(t.note, "body", 0, "x");
   CHECK(s.code() == Status::Code::kAuthFailed);
-  CHECK_FALSE((*r2)->has_unflushed_text());
-  CHECK(Body(**r2, *note) == "Read only for some");
+  CHECK_FALSE(t.r2->has_unflushed_text());
+  CHECK(Body(*t.r2, t.note) == "Read only for some");
 
-  CHECK((*r1)->InsertText(*note, "body", 99, "x").code() == Status::Code::kInvalidArgument);
-  CHECK((*r1)->InsertText(*note, "body", 0, "\xC3\x28").code() == Status::Code::kInvalidArgument);
-  CHECK((*r1)->DeleteText(*note, "body", 10, 50).code() == Status::Code::kInvalidArgument);
-  CHECK((*r1)->InsertText(*note, "title", 0, "x").code() == Status::Code::kInvalidArgument);
-  CHECK((*r1)->InsertText("nosuchentity", "body", 0, "x").code() == Status::Code::kNotFound);
-  CHECK_FALSE((*r1)->has_unflushed_text());
-  CHECK(Body(**r1, *note) == "Read only for some");
+  Replica& r1 = *t.r1;
+  CHECK(r1.InsertText(t.note, "body", 99, "x").code() == Status::Code::kInvalidArgument);
+  CHECK(r1.InsertText(t.note, "body", 0, "\xC3\x28").code() == Status::Code::kInvalidArgument);
+  CHECK(r1.DeleteText(t.note, "body", 10, 50).code() == Status::Code::kInvalidArgument);
+  CHECK(r1.InsertText(t.note, "title", 0, "x").code() == Status::Code::kInvalidArgument);
+  CHECK(r1.InsertText("nosuchentity", "body", 0, "x").code() == Status::Code::kNotFound);
+  CHECK_FALSE(r1.has_unflushed_text());
+  CHECK(Body(r1, t.note) == "Read only for some");
 }

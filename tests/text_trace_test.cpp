@@ -7,6 +7,7 @@
 
 #include "caseboard/crdt/text.h"
 #include "editing_trace.h"
+#include "trace_replay.h"
 
 using caseboard::Bytes;
 using caseboard::crdt::TextSequence;
@@ -18,13 +19,6 @@ static EditingTrace Load(const std::string& name) {
   return std::move(trace).value();
 }
 
-static void ApplyPatches(TextSequence& text, const std::string& agent, const Txn& txn) {
-  for (const Patch& p : txn.patches) {
-    if (p.del) REQUIRE(text.Delete(agent, p.pos, p.del).ok());
-    if (!p.ins.empty()) REQUIRE(text.Insert(agent, p.pos, p.ins).ok());
-  }
-}
-
 static void ReplaySequential(const std::string& name) {
   EditingTrace trace = Load(name);
   REQUIRE_FALSE(trace.concurrent);
@@ -32,7 +26,7 @@ static void ReplaySequential(const std::string& name) {
   TextSequence text;
   std::vector<Bytes> batches;
   for (size_t i = 0; i < trace.txns.size(); ++i) {
-    ApplyPatches(text, author, trace.txns[i]);
+    REQUIRE(ApplyTxn(text, author, trace.txns[i]).ok());
     if (i % 100 == 99) batches.push_back(text.TakeLocalEdits());
   }
   batches.push_back(text.TakeLocalEdits());
@@ -59,44 +53,16 @@ TEST_CASE("seph-blog1 replays to its end content") { ReplaySequential("seph-blog
 TEST_CASE("friendsforever replays with one replica per agent") {
   EditingTrace trace = Load("friendsforever");
   REQUIRE(trace.concurrent);
-  const size_t n = trace.txns.size();
-  std::vector<TextSequence> replicas(trace.agents);
-  std::vector<std::vector<bool>> has(trace.agents, std::vector<bool>(n, false));
-  std::vector<Bytes> batches(n);
-  auto agent_name = [](uint32_t a) { return "agent-" + std::to_string(a); };
-  // Brings replica `a` up to (at least) everything in the causal past of `heads`.
-  auto catch_up = [&](uint32_t a, const std::vector<uint32_t>& heads) {
-    std::vector<uint32_t> stack = heads, missing;
-    while (!stack.empty()) {
-      uint32_t j = stack.back();
-      stack.pop_back();
-      if (has[a][j]) continue;
-      has[a][j] = true;
-      missing.push_back(j);
-      for (uint32_t p : trace.txns[j].parents) stack.push_back(p);
-    }
-    std::sort(missing.begin(), missing.end());  // parents always come first in the trace
-    for (uint32_t j : missing)
-      if (!batches[j].empty()) REQUIRE(replicas[a].Apply(agent_name(trace.txns[j].agent), batches[j]).ok());
-  };
-  for (uint32_t i = 0; i < n; ++i) {
-    const Txn& txn = trace.txns[i];
-    for (uint32_t p : txn.parents) REQUIRE(p < i);
-    catch_up(txn.agent, txn.parents);
-    ApplyPatches(replicas[txn.agent], agent_name(txn.agent), txn);
-    batches[i] = replicas[txn.agent].TakeLocalEdits();
-    has[txn.agent][i] = true;
-  }
-  std::vector<uint32_t> all(n);
-  for (uint32_t i = 0; i < n; ++i) all[i] = i;
-  for (uint32_t a = 0; a < trace.agents; ++a) {
-    catch_up(a, all);
-    CHECK(replicas[a].waiting() == 0);
-    CHECK(replicas[a].Text() == trace.end_content);
+  auto replay = ReplayConcurrent(trace);
+  REQUIRE_MESSAGE(replay.ok(), replay.status().message());
+  for (const TextSequence& r : replay->replicas) {
+    CHECK(r.waiting() == 0);
+    CHECK(r.Text() == trace.end_content);
   }
   // A third replica that receives every batch in trace order.
   TextSequence observer;
-  for (uint32_t i = 0; i < n; ++i)
-    if (!batches[i].empty()) REQUIRE(observer.Apply(agent_name(trace.txns[i].agent), batches[i]).ok());
+  for (size_t i = 0; i < trace.txns.size(); ++i)
+    if (!replay->batches[i].empty())
+      REQUIRE(observer.Apply(AgentName(trace.txns[i].agent), replay->batches[i]).ok());
   CHECK(observer.Text() == trace.end_content);
 }

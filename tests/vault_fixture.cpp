@@ -98,4 +98,14 @@ int64_t RawQueryInt(const std::string& vault_dir, const std::string& sql) {
   return v;
 }
 
+std::vector<Bytes> AllChanges(const review::Replica& r) {
+  std::vector<Bytes> out;
+  Status s = r.ForEachChange([&](const crdt::Change& c) {
+    out.push_back(c.sealed);
+    return Status::Ok();
+  });
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  return out;
+}
+
 }  // namespace caseboard::test

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "caseboard/review/replica.h"
 #include "caseboard/store/vault.h"
 #include "test_support.h"
 
@@ -16,6 +17,9 @@ inline store::Vault::CreateOptions FastVaultOptions() { return {crypto::ScryptPa
 
 std::unique_ptr<store::Vault> CreateVault(const std::string& dir);
 std::unique_ptr<store::Vault> OpenUnlocked(const std::string& dir, const char* passphrase = kPassphrase);
+
+// Every change a replica has stored, as sealed bytes (what an export sends).
+std::vector<Bytes> AllChanges(const review::Replica& r);
 
 // Streams `data` into the vault as an attachment, `piece` bytes per read.
 Result<store::AttachmentInfo> PutAttachmentBytes(store::Vault& vault, const std::string& review,

@@ -157,8 +157,5 @@ struct TextSequence::Impl {
 Status DecodeBatch(ByteView batch, const std::function<uint32_t(const std::string&)>& intern, uint32_t author,
                    std::vector<TextEdit>* edits);
 
-// UTF-8 <-> code points; false on invalid UTF-8.
-bool DecodeUtf8(std::string_view in, std::u32string* out);
-void AppendUtf8(std::string& out, char32_t cp);
 
 }  // namespace caseboard::crdt

@@ -32,35 +32,73 @@ std::optional<Bytes> FromHex(std::string_view hex) {
   return out;
 }
 
+// Decodes the code point at s[*i] and advances *i; false on invalid UTF-8
+// (bad lead or continuation bytes, truncation, overlong forms, surrogates,
+// values past U+10FFFF).
+static bool NextCodePoint(std::string_view s, size_t* i, char32_t* out) {
+  unsigned char c = static_cast<unsigned char>(s[*i]);
+  if (c < 0x80) {
+    *out = c;
+    ++*i;
+    return true;
+  }
+  size_t n;
+  char32_t cp;
+  if ((c & 0xE0) == 0xC0) {
+    n = 1, cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 2, cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 3, cp = c & 0x07;
+  } else {
+    return false;
+  }
+  if (*i + n >= s.size()) return false;
+  for (size_t k = 1; k <= n; ++k) {
+    unsigned char cc = static_cast<unsigned char>(s[*i + k]);
+    if ((cc & 0xC0) != 0x80) return false;
+    cp = cp << 6 | (cc & 0x3F);
+  }
+  static const char32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+  *out = cp;
+  *i += n + 1;
+  return true;
+}
+
 bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      n = 1, cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 2, cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 3, cp = c & 0x07;
-    } else {
-      return false;
-    }
-    for (size_t k = 1; k <= n; ++k) {
-      if (i + k >= s.size()) return false;
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = cp << 6 | (cc & 0x3F);
-    }
-    static const uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n + 1;
+  char32_t cp;
+  for (size_t i = 0; i < s.size();)
+    if (!NextCodePoint(s, &i, &cp)) return false;
+  return true;
+}
+
+bool DecodeUtf8(std::string_view s, std::u32string* out) {
+  out->reserve(out->size() + s.size());
+  char32_t cp;
+  for (size_t i = 0; i < s.size();) {
+    if (!NextCodePoint(s, &i, &cp)) return false;
+    out->push_back(cp);
   }
   return true;
+}
+
+void AppendUtf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
 }
 
 bool IsId(std::string_view s) {

@@ -24,6 +24,7 @@
 #include "bench_util.h"
 #include "caseboard/crdt/text.h"
 #include "editing_trace.h"
+#include "trace_replay.h"
 
 using namespace caseboard;
 using crdt::TextSequence;
@@ -109,10 +110,7 @@ std::vector<Bytes> ReplayLocal(const EditingTrace& t, const Options& o, TextSequ
     in_burst += txn.patches.size();
     if (!text.has_local_edits()) burst_start = txn.time_ms;
     last = txn.time_ms;
-    for (const auto& p : txn.patches) {
-      if (p.del) bench::Must(text.Delete("author", p.pos, p.del), "delete");
-      if (!p.ins.empty()) bench::Must(text.Insert("author", p.pos, p.ins), "insert");
-    }
+    bench::Must(traces::ApplyTxn(text, "author", txn), "replay");
   }
   if (text.has_local_edits()) batches.push_back(text.TakeLocalEdits());
   return batches;
@@ -161,11 +159,7 @@ void Sequential(const std::string& name, const Options& o) {
 
     // The whole history as one batch, as a peer that has never seen it gets it.
     TextSequence whole_src;
-    for (const auto& txn : t.txns)
-      for (const auto& p : txn.patches) {
-        if (p.del) bench::Must(whole_src.Delete("author", p.pos, p.del), "delete");
-        if (!p.ins.empty()) bench::Must(whole_src.Insert("author", p.pos, p.ins), "insert");
-      }
+    for (const auto& txn : t.txns) bench::Must(traces::ApplyTxn(whole_src, "author", txn), "replay");
     whole = whole_src.TakeLocalEdits();
     auto t4 = Clock::now();
     TextSequence fresh;
@@ -198,49 +192,19 @@ void Concurrent(const std::string& name, const Options& o) {
   EditingTrace t = bench::Must(traces::LoadEditingTrace(o.dir + "/" + name + ".json.gz"), "load trace");
   std::vector<double> replay_ms, merge_ms;
   for (int run = 0; run < o.runs; ++run) {
-    const size_t n = t.txns.size();
     auto t0 = Clock::now();
-    std::vector<TextSequence> replicas(t.agents);
-    std::vector<std::vector<bool>> has(t.agents, std::vector<bool>(n, false));
-    std::vector<Bytes> batches(n);
-    auto catch_up = [&](uint32_t a, const std::vector<uint32_t>& heads) {
-      std::vector<uint32_t> stack = heads, missing;
-      while (!stack.empty()) {
-        uint32_t j = stack.back();
-        stack.pop_back();
-        if (has[a][j]) continue;
-        has[a][j] = true;
-        missing.push_back(j);
-        for (uint32_t p : t.txns[j].parents) stack.push_back(p);
-      }
-      std::sort(missing.begin(), missing.end());
-      for (uint32_t j : missing)
-        if (!batches[j].empty())
-          bench::Must(replicas[a].Apply("agent-" + std::to_string(t.txns[j].agent), batches[j]), "apply");
-    };
-    for (uint32_t i = 0; i < n; ++i) {
-      const auto& txn = t.txns[i];
-      catch_up(txn.agent, txn.parents);
-      const std::string me = "agent-" + std::to_string(txn.agent);
-      for (const auto& p : txn.patches) {
-        if (p.del) bench::Must(replicas[txn.agent].Delete(me, p.pos, p.del), "delete");
-        if (!p.ins.empty()) bench::Must(replicas[txn.agent].Insert(me, p.pos, p.ins), "insert");
-      }
-      batches[i] = replicas[txn.agent].TakeLocalEdits();
-      has[txn.agent][i] = true;
-    }
-    std::vector<uint32_t> all(n);
-    for (uint32_t i = 0; i < n; ++i) all[i] = i;
-    for (uint32_t a = 0; a < t.agents; ++a) catch_up(a, all);
+    traces::ConcurrentReplay replay = bench::Must(traces::ReplayConcurrent(t), "replay");
     replay_ms.push_back(Ms(Clock::now() - t0));
-    for (auto& r : replicas)
+    for (auto& r : replay.replicas)
       if (r.Text() != t.end_content) bench::Die(name + ": concurrent replay does not match endContent");
+    const auto& batches = replay.batches;
+    const size_t n = t.txns.size();
 
     auto t1 = Clock::now();
     TextSequence fresh;
     for (uint32_t i = 0; i < n; ++i)
       if (!batches[i].empty())
-        bench::Must(fresh.Apply("agent-" + std::to_string(t.txns[i].agent), batches[i]), "apply");
+        bench::Must(fresh.Apply(traces::AgentName(t.txns[i].agent), batches[i]), "apply");
     merge_ms.push_back(Ms(Clock::now() - t1));
     if (fresh.Text() != t.end_content) bench::Die(name + ": merge does not match endContent");
   }

@@ -22,6 +22,10 @@ std::optional<Bytes> FromHex(std::string_view hex);
 
 // Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
 bool IsValidUtf8(std::string_view s);
+// Appends the code points of UTF-8 `s` to *out; false (with *out partly
+// filled) if `s` is not valid UTF-8.
+bool DecodeUtf8(std::string_view s, std::u32string* out);
+void AppendUtf8(std::string& out, char32_t cp);
 // An id as Caseboard makes them: 1 to 64 ASCII letters, digits or '-'.
 bool IsId(std::string_view s);
 
