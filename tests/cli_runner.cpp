@@ -11,16 +11,15 @@ extern char** environ;
 
 namespace caseboard::test {
 
-CliRun Cli(const std::vector<std::string>& args, const std::vector<std::string>& env) {
-  TempDir io;
-  std::string out_path = io.Sub("out"), err_path = io.Sub("err");
+int SpawnProgram(const std::string& program, const std::vector<std::string>& args,
+                 const std::vector<std::string>& env, const std::string& out_path, const std::string& err_path) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
-  std::vector<std::string> argv_s = {CASEBOARD_CLI_PATH};
+  std::vector<std::string> argv_s = {program};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
@@ -39,6 +38,14 @@ CliRun Cli(const std::vector<std::string>& args, const std::vector<std::string>&
   pid_t pid = 0;
   REQUIRE(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data()) == 0);
   posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+CliRun RunProgram(const std::string& program, const std::vector<std::string>& args,
+                  const std::vector<std::string>& env) {
+  TempDir io;
+  std::string out_path = io.Sub("out"), err_path = io.Sub("err");
+  pid_t pid = SpawnProgram(program, args, env, out_path, err_path);
   int status = 0;
   waitpid(pid, &status, 0);
   CliRun r;
@@ -47,6 +54,10 @@ CliRun Cli(const std::vector<std::string>& args, const std::vector<std::string>&
   r.out.assign(o.begin(), o.end());
   r.err.assign(e.begin(), e.end());
   return r;
+}
+
+CliRun Cli(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+  return RunProgram(CASEBOARD_CLI_PATH, args, env);
 }
 
 std::string Trimmed(const std::string& s) {

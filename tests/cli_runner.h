@@ -11,8 +11,18 @@ struct CliRun {
   std::string out, err;
 };
 
-// Runs caseboard-cli with `args`, adding `env` (NAME=value) to an environment
-// stripped of CASEBOARD_* variables, with stdin at /dev/null (no terminal).
+// Runs `program` with `args`, adding `env` (NAME=value) to an environment
+// stripped of CASEBOARD_* variables, with stdin at /dev/null (no terminal),
+// and waits for it.
+CliRun RunProgram(const std::string& program, const std::vector<std::string>& args,
+                  const std::vector<std::string>& env = {});
+
+// Starts `program` the same way without waiting, its stdout and stderr
+// going to the given files. Returns its pid.
+int SpawnProgram(const std::string& program, const std::vector<std::string>& args,
+                 const std::vector<std::string>& env, const std::string& out_path, const std::string& err_path);
+
+// Runs caseboard-cli.
 CliRun Cli(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
 // The output's last line without its newline (ids printed by create/add).

@@ -138,27 +138,26 @@ Bytes TextSequence::Impl::EncodeBatch(const std::vector<TextEdit>& edits, uint32
   return out;
 }
 
-Status DecodeBatch(ByteView batch, const std::function<uint32_t(const std::string&)>& intern, uint32_t author,
-                   std::vector<TextEdit>* edits) {
+Status DecodeBatch(ByteView batch, std::vector<std::string>* names, std::vector<TextEdit>* edits) {
   Reader in(batch);
   uint8_t version;
   if (!in.Byte(&version) || version != kBatchVersion) return Malformed("unknown text batch version");
   uint64_t n;
   if (!in.Varint(&n, in.left())) return Malformed("bad agent count");
-  std::vector<uint32_t> refs{author};
   for (uint64_t i = 0; i < n; ++i) {
     std::string name;
     if (!in.String(&name, kMaxName) || name.empty()) return Malformed("bad agent name");
-    refs.push_back(intern ? intern(name) : 0);
+    names->push_back(std::move(name));
   }
+  const uint64_t refs = names->size() + 1;  // ref 0 is the author
   auto agent_ref = [&](uint64_t r, uint32_t* agent) {
-    if (r >= refs.size()) return false;
-    *agent = refs[r];
+    if (r >= refs) return false;
+    *agent = static_cast<uint32_t>(r);
     return true;
   };
   auto origin = [&](CharId* id) {
     uint64_t r;
-    if (!in.Varint(&r, refs.size())) return false;
+    if (!in.Varint(&r, refs)) return false;
     if (r == 0) {
       *id = {};
       return true;
@@ -172,7 +171,7 @@ Status DecodeBatch(ByteView batch, const std::function<uint32_t(const std::strin
     if (!in.Byte(&kind)) return Malformed("truncated edit");
     if (kind == TextEdit::kInsert) {
       e.kind = TextEdit::kInsert;
-      e.agent = author;
+      e.agent = 0;
       std::string utf8;
       if (!in.U32(&e.seq) || !origin(&e.left) || !origin(&e.right)) return Malformed("bad insert");
       if (!in.String(&utf8, in.left()) || utf8.empty()) return Malformed("bad inserted text");
@@ -181,7 +180,7 @@ Status DecodeBatch(ByteView batch, const std::function<uint32_t(const std::strin
     } else if (kind == TextEdit::kDelete) {
       e.kind = TextEdit::kDelete;
       uint64_t r;
-      if (!in.Varint(&r, refs.size()) || !agent_ref(r, &e.agent) || !in.U32(&e.seq) || !in.U32(&e.len) ||
+      if (!in.Varint(&r, refs) || !agent_ref(r, &e.agent) || !in.U32(&e.seq) || !in.U32(&e.len) ||
           e.len == 0 || static_cast<uint64_t>(e.seq) + e.len > kMaxSeq)
         return Malformed("bad delete");
     } else {
@@ -194,13 +193,15 @@ Status DecodeBatch(ByteView batch, const std::function<uint32_t(const std::strin
 }
 
 Status TextSequence::CheckBatch(ByteView batch) {
+  std::vector<std::string> names;
   std::vector<TextEdit> edits;
-  return DecodeBatch(batch, nullptr, 0, &edits);
+  return DecodeBatch(batch, &names, &edits);
 }
 
 Result<TextSequence::BatchSummary> TextSequence::Summarize(ByteView batch) {
+  std::vector<std::string> names;
   std::vector<TextEdit> edits;
-  CB_RETURN_IF_ERROR(DecodeBatch(batch, nullptr, 0, &edits));
+  CB_RETURN_IF_ERROR(DecodeBatch(batch, &names, &edits));
   BatchSummary sum;
   for (const TextEdit& e : edits)
     (e.kind == TextEdit::kInsert ? sum.inserted += e.text.size() : sum.deleted += e.len);
@@ -230,11 +231,14 @@ Bytes Deflate(const Bytes& in) {
   return out;
 }
 
+// The whole of `in` must be one deflate stream of exactly `expected` bytes.
 bool Inflate(ByteView in, uint64_t expected, Bytes* out) {
   if (expected > in.size() * kMaxInflateRatio + 64) return false;
   out->resize(expected);
   uLongf size = expected;
-  return uncompress(out->data(), &size, in.data(), in.size()) == Z_OK && size == expected;
+  uLong consumed = in.size();
+  return uncompress2(out->data(), &size, in.data(), &consumed) == Z_OK && size == expected &&
+         consumed == in.size();
 }
 
 void PutOrigin(Bytes& out, CharId id) {
@@ -424,6 +428,9 @@ Result<TextSequence> TextSequence::Decode(ByteView encoded) {
         !in.U32(&e.seq) || !in.U32(&e.len))
       return Malformed("bad waiting edit");
     e.kind = static_cast<TextEdit::Kind>(kind);
+    if (e.kind == TextEdit::kDelete ? e.len == 0 || static_cast<uint64_t>(e.seq) + e.len > kMaxSeq
+                                    : e.len != 0)
+      return Malformed("bad waiting edit");
     // Waiting origins may name characters that have not arrived: no Exists check.
     uint64_t ref;
     for (CharId* id : {&e.left, &e.right}) {
@@ -433,6 +440,8 @@ Result<TextSequence> TextSequence::Decode(ByteView encoded) {
         return Malformed("bad waiting edit");
     }
     if (!in.String(&utf8, in.left()) || !DecodeUtf8(utf8, &e.text)) return Malformed("bad waiting edit");
+    if ((e.kind == TextEdit::kInsert) == e.text.empty() || e.seq + e.text.size() > kMaxSeq)
+      return Malformed("bad waiting edit");
     impl.waiting.push_back(std::move(e));
   }
   if (!in.done()) return Malformed("trailing bytes");

@@ -153,9 +153,8 @@ struct TextSequence::Impl {
   Bytes EncodeBatch(const std::vector<TextEdit>& edits, uint32_t author) const;
 };
 
-// Batch decoding: agent names are resolved through `intern`.
-Status DecodeBatch(ByteView batch, const std::function<uint32_t(const std::string&)>& intern, uint32_t author,
-                   std::vector<TextEdit>* edits);
-
+// Decodes a batch without touching any state. Agent fields of the edits are
+// references: 0 is the batch's author, i is (*names)[i - 1].
+Status DecodeBatch(ByteView batch, std::vector<std::string>* names, std::vector<TextEdit>* edits);
 
 }  // namespace caseboard::crdt

@@ -555,10 +555,18 @@ Bytes TextSequence::TakeLocalEdits() {
 
 Status TextSequence::Apply(const std::string& author, ByteView batch) {
   if (author.empty()) return Status::InvalidArgument("a text batch needs its author");
+  std::vector<std::string> names;
   std::vector<TextEdit> edits;
   Impl& impl = *impl_;
-  CB_RETURN_IF_ERROR(DecodeBatch(
-      batch, [&](const std::string& name) { return impl.Agent(name); }, impl.Agent(author), &edits));
+  // Decoded whole before anything is interned: a refused batch leaves no trace.
+  CB_RETURN_IF_ERROR(DecodeBatch(batch, &names, &edits));
+  std::vector<uint32_t> agent_of{impl.Agent(author)};
+  for (const std::string& name : names) agent_of.push_back(impl.Agent(name));
+  for (TextEdit& e : edits) {
+    e.agent = agent_of[e.agent];
+    if (!e.left.none()) e.left.agent = agent_of[e.left.agent];
+    if (!e.right.none()) e.right.agent = agent_of[e.right.agent];
+  }
   bool progress = false;
   for (TextEdit& e : edits) {
     Impl::Applied r = impl.ApplyEdit(e);
