@@ -12,7 +12,8 @@ extern char** environ;
 namespace caseboard::test {
 
 int SpawnProgram(const std::string& program, const std::vector<std::string>& args,
-                 const std::vector<std::string>& env, const std::string& out_path, const std::string& err_path) {
+                 const std::vector<std::string>& env, const std::string& out_path,
+                 const std::string& err_path) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);

@@ -20,7 +20,8 @@ CliRun RunProgram(const std::string& program, const std::vector<std::string>& ar
 // Starts `program` the same way without waiting, its stdout and stderr
 // going to the given files. Returns its pid.
 int SpawnProgram(const std::string& program, const std::vector<std::string>& args,
-                 const std::vector<std::string>& env, const std::string& out_path, const std::string& err_path);
+                 const std::vector<std::string>& env, const std::string& out_path,
+                 const std::string& err_path);
 
 // Runs caseboard-cli.
 CliRun Cli(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
