@@ -1,5 +1,6 @@
-// TextSequence: runs of characters in blocks, local edits and the FugueMax
-// merge. See text.h for the model and text_impl.h for the layout.
+// TextSequence: runs of characters in blocks, positions, and local edits.
+// Merging a peer's edits is in text_merge.cpp, encodings in text_codec.cpp;
+// see text.h for the model and text_impl.h for the layout.
 #include <algorithm>
 #include <cassert>
 
@@ -372,103 +373,6 @@ Status TextSequence::Impl::LocalDelete(uint64_t pos, uint64_t len) {
   return Status::Ok();
 }
 
-// ---- Remote edits ----
-
-void TextSequence::Impl::Integrate(const TextEdit& e) {
-  Loc start{0, 0, 0};
-  int64_t left_raw = -1;
-  if (!e.left.none()) {
-    Loc ll = LocateId(e.left);
-    const Run& lr = blocks[ll.b]->runs[ll.r];
-    start = ll.k + 1 < lr.len ? Loc{ll.b, ll.r, ll.k + 1} : NextRun(ll);
-    if (!(At(start) == e.right)) left_raw = static_cast<int64_t>(RawPos(ll));
-  } else if (blocks[0]->runs.empty()) {
-    start = End();
-  }
-  Loc dest = start;
-  if (!(At(start) == e.right)) {
-    // Something was inserted between the origins concurrently: find our
-    // place among those siblings (YjsMod / FugueMax).
-    int64_t right_raw = static_cast<int64_t>(e.right.none() ? raw_total : RawPos(LocateId(e.right)));
-    const std::string& my_name = agents[e.agent].name;
-    Loc cur = start;
-    int64_t i = left_raw + 1;
-    bool scanning = false;
-    for (;;) {
-      if (!scanning) dest = cur;
-      if (IsEnd(cur) || i == right_raw) break;
-      const Run& o = blocks[cur.b]->runs[cur.r];
-      CharId oleft_id = o.left_of(cur.k);
-      int64_t oleft = cur.k > 0         ? i - 1
-                      : oleft_id.none() ? -1
-                                        : static_cast<int64_t>(RawPos(LocateId(oleft_id)));
-      if (oleft < left_raw) break;
-      if (oleft == left_raw) {
-        int64_t oright = static_cast<int64_t>(o.right.none() ? raw_total : RawPos(LocateId(o.right)));
-        if (oright < right_raw) {
-          scanning = true;
-        } else if (oright == right_raw) {
-          if (my_name < agents[o.agent].name) break;
-          scanning = false;
-        } else {
-          scanning = false;
-        }
-      }
-      // The rest of this run descends from its head: skip it, but stop at
-      // our right origin if it lies inside.
-      int64_t rest = o.len - cur.k;
-      if (right_raw > i && right_raw < i + rest) {
-        if (!scanning) dest = {cur.b, cur.r, static_cast<uint32_t>(cur.k + (right_raw - i))};
-        break;
-      }
-      i += rest;
-      cur = NextRun(cur);
-    }
-  }
-  AgentData& a = agents[e.agent];
-  a.chars += e.text;
-  Loc l = InsertRun(dest, Run{e.agent, e.seq, static_cast<uint32_t>(e.text.size()), e.left, e.right, 0});
-  SplitBlockIfFull(l.b, /*local=*/false);
-}
-
-TextSequence::Impl::Applied TextSequence::Impl::ApplyEdit(const TextEdit& e) {
-  cursor.valid = false;
-  const AgentData& a = agents[e.agent];
-  if (e.kind == TextEdit::kInsert) {
-    if (e.seq < a.chars.size()) return Applied::kSkipped;
-    if (e.seq > a.chars.size()) return Applied::kWaiting;
-    if ((!e.left.none() && !Exists(e.left)) || (!e.right.none() && !Exists(e.right)))
-      return Applied::kWaiting;
-    Integrate(e);
-    return Applied::kDone;
-  }
-  if (static_cast<uint64_t>(e.seq) + e.len > a.chars.size()) return Applied::kWaiting;
-  uint32_t seq = e.seq, len = e.len;
-  while (len > 0) {
-    Loc l = LocateId({e.agent, seq});
-    const Run& run = blocks[l.b]->runs[l.r];
-    uint32_t n = std::min(run.len - l.k, len);
-    if (!run.deleted) SplitBlockIfFull(MarkDeleted(l, n).b, /*local=*/false);
-    seq += n;
-    len -= n;
-  }
-  return Applied::kDone;
-}
-
-void TextSequence::Impl::RetryWaiting() {
-  for (bool progress = true; progress && !waiting.empty();) {
-    progress = false;
-    for (size_t i = 0; i < waiting.size();) {
-      if (ApplyEdit(waiting[i]) == Applied::kWaiting) {
-        ++i;
-      } else {
-        waiting.erase(waiting.begin() + i);
-        progress = true;
-      }
-    }
-  }
-}
-
 // ---- TextSequence ----
 
 TextSequence::TextSequence() : impl_(std::make_unique<Impl>()) {}
@@ -551,32 +455,6 @@ Bytes TextSequence::TakeLocalEdits() {
   impl_->local.clear();
   impl_->local_agent = kNoAgent;
   return out;
-}
-
-Status TextSequence::Apply(const std::string& author, ByteView batch) {
-  if (author.empty()) return Status::InvalidArgument("a text batch needs its author");
-  std::vector<std::string> names;
-  std::vector<TextEdit> edits;
-  Impl& impl = *impl_;
-  // Decoded whole before anything is interned: a refused batch leaves no trace.
-  CB_RETURN_IF_ERROR(DecodeBatch(batch, &names, &edits));
-  std::vector<uint32_t> agent_of{impl.Agent(author)};
-  for (const std::string& name : names) agent_of.push_back(impl.Agent(name));
-  for (TextEdit& e : edits) {
-    e.agent = agent_of[e.agent];
-    if (!e.left.none()) e.left.agent = agent_of[e.left.agent];
-    if (!e.right.none()) e.right.agent = agent_of[e.right.agent];
-  }
-  bool progress = false;
-  for (TextEdit& e : edits) {
-    Impl::Applied r = impl.ApplyEdit(e);
-    if (r == Impl::Applied::kWaiting)
-      impl.waiting.push_back(std::move(e));
-    else if (r == Impl::Applied::kDone)
-      progress = true;
-  }
-  if (progress && !impl.waiting.empty()) impl.RetryWaiting();
-  return Status::Ok();
 }
 
 size_t TextSequence::waiting() const { return impl_->waiting.size(); }
