@@ -1,0 +1,144 @@
+// Sync through a real board server: caseboard-server on loopback TLS and
+// three devices driven through caseboard-cli, as a review team uses them.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+
+#include "board_fixture.h"
+#include "caseboard/sync/wire.h"
+#include "cli_device.h"
+
+using namespace caseboard;
+using namespace caseboard::test;
+
+namespace {
+
+// Devices that have joined `board`; the first with the admin invite.
+std::vector<Device> JoinAll(const TempDir& dir, const BoardServer& board,
+                            const std::vector<std::string>& names) {
+  std::vector<Device> out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    Device d = MakeDevice(dir, names[i]);
+    std::string invite = i == 0 ? board.admin_invite() : board.Invite(names[i]);
+    d.Ok({"join", invite, "--name", names[i]});
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+bool FileTreeContains(const std::filesystem::path& dir, const std::string& needle) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir))
+    if (entry.is_regular_file() && Contains(ReadFile(entry.path()), AsBytes(needle))) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("three devices edit one review offline, sync in random orders, and converge") {
+  TempDir dir;
+  BoardServer board;
+  std::vector<Device> d = JoinAll(dir, board, {"chair", "reviewer", "author"});
+  std::string review = d[0].Ok({"review", "create", "--title", "Review of Child D MARKER-TITLE-7f3a"});
+  for (size_t i = 1; i < d.size(); ++i)
+    d[0].Ok(
+        {"member", "add", review, IdentityOf(d[i]), "--role", "editor", "--compartments", "general,family"});
+  std::string note = d[0].Ok({"entity", "add", review, "note", "title=Panel", "body=Agreed: ."});
+  d[0].Ok({"sync"});
+  for (size_t i = 1; i < d.size(); ++i) {
+    d[i].Ok({"sync"});
+    CHECK(d[i].Ok({"text", "get", review, note, "body"}) == "Agreed: .");
+  }
+
+  // Offline: everyone edits, including the same text at the same place.
+  const std::vector<std::string> passages = {"the chair's view MARKER-A-19c2",
+                                             "the reviewer's view MARKER-B-5d01",
+                                             "the author's view MARKER-C-aa70"};
+  for (size_t i = 0; i < d.size(); ++i) {
+    d[i].Ok({"text", "insert", review, note, "body", "8", passages[i]});
+    d[i].Ok({"entity", "add", review, "note", "title=Note from device " + std::to_string(i), "--compartment",
+             "family"});
+  }
+  d[1].Ok({"entity", "set", review, note, "title=Panel meeting 2"});
+
+  // Sync in random orders until nothing moves.
+  std::mt19937 rng(20261124);
+  std::vector<size_t> order = {0, 1, 2};
+  for (int round = 0; round < 3; ++round) {
+    std::shuffle(order.begin(), order.end(), rng);
+    for (size_t i : order) d[i].Ok({"sync"});
+  }
+  std::string hash = d[0].Ok({"review", "hash", review});
+  for (size_t i = 1; i < d.size(); ++i) CHECK(d[i].Ok({"review", "hash", review}) == hash);
+  std::string body = d[2].Ok({"text", "get", review, note, "body"});
+  for (const auto& p : passages) CHECK(body.find(p) != std::string::npos);
+  CHECK(d[0].Ok({"changes", "quarantined", review}).empty());
+
+  // The server holds ciphertext only: none of the content is in its files.
+  board.Stop();
+  for (const char* marker :
+       {"MARKER-TITLE-7f3a", "MARKER-A-19c2", "MARKER-B-5d01", "MARKER-C-aa70", "Panel meeting"})
+    CHECK_MESSAGE(!FileTreeContains(board.data_dir(), marker), marker);
+}
+
+TEST_CASE("a device that is not a member gets nothing; a revoked device is refused at once") {
+  TempDir dir;
+  BoardServer board;
+  std::vector<Device> d = JoinAll(dir, board, {"chair", "reviewer", "stranger"});
+  std::string review = d[0].Ok({"review", "create", "--title", "Review of Child E"});
+  d[0].Ok({"member", "add", review, IdentityOf(d[1]), "--role", "editor"});
+  d[0].Ok({"entity", "add", review, "note", "title=Confidential"});
+  d[0].Ok({"sync"});
+  d[1].Ok({"sync"});
+  CHECK(d[1].Ok({"review", "list"}).find(review) != std::string::npos);
+
+  CliRun stranger = d[2].Run({"sync", "--review", review});
+  CHECK(stranger.exit_code == 1);
+  CHECK(d[2].Ok({"review", "list"}).find(review) == std::string::npos);
+
+  std::string who = d[1].Ok({"whoami"});
+  std::string device = who.substr(who.find("device") + 8, 32);
+  CliRun revoked = board.Admin("revoke", {device});
+  REQUIRE_MESSAGE(revoked.exit_code == 0, revoked.err);
+  CliRun refused = d[1].Run({"sync"});
+  CHECK(refused.exit_code == 1);
+  CHECK_FALSE(refused.err.empty());
+}
+
+TEST_CASE("join refuses a board whose key or CA does not match the invite") {
+  TempDir dir;
+  BoardServer board, other;  // two boards: different CAs and keys
+  auto mine = sync::ParseInvite(board.Invite("someone"));
+  auto theirs = sync::ParseInvite(other.Invite("someone"));
+  REQUIRE(mine.ok());
+  REQUIRE(theirs.ok());
+  Device d = MakeDevice(dir, "device");
+
+  sync::Invite wrong_key = *mine;
+  wrong_key.key_sha256 = theirs->key_sha256;  // right CA, pinned key not the server's
+  CliRun r = d.Run({"join", sync::EncodeInvite(wrong_key)});
+  CHECK(r.exit_code == 1);
+  CHECK_FALSE(r.err.empty());
+
+  sync::Invite wrong_ca = *mine;
+  wrong_ca.ca_sha256 = theirs->ca_sha256;  // right key, CA not the board's
+  CHECK(d.Run({"join", sync::EncodeInvite(wrong_ca)}).exit_code == 1);
+
+  sync::Invite plain_http = *mine;
+  plain_http.url = "http://localhost:" + std::to_string(board.port());
+  CHECK(d.Run({"join", sync::EncodeInvite(plain_http)}).exit_code != 0);
+  CHECK(d.Run({"join", "cbinvite1:not-an-invite"}).exit_code != 0);
+
+  // None of that used up the token: the genuine invite still works.
+  CHECK(d.Run({"join", sync::EncodeInvite(*mine)}).exit_code == 0);
+}
+
+TEST_CASE("the server refuses TLS below 1.2") {
+  BoardServer board;
+  std::string connect = "127.0.0.1:" + std::to_string(board.port());
+  CliRun old = RunProgram("/usr/bin/openssl", {"s_client", "-connect", connect, "-tls1_1", "-brief"});
+  CHECK(old.exit_code != 0);
+  CliRun modern = RunProgram("/usr/bin/openssl", {"s_client", "-connect", connect, "-tls1_2", "-brief"});
+  CHECK(modern.exit_code == 0);
+}
