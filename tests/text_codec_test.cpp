@@ -73,7 +73,7 @@ Bytes Inflate(ByteView in, size_t size) {
 
 // A state with a different body: the header, then the body deflated.
 Bytes Repack(const Bytes& body) {
-  Bytes out{0x03};
+  Bytes out{0x04};
   for (uint64_t v = body.size();; v >>= 7) {
     out.push_back(static_cast<uint8_t>((v & 0x7F) | (v >= 0x80 ? 0x80 : 0)));
     if (v < 0x80) break;
@@ -88,7 +88,7 @@ Bytes Repack(const Bytes& body) {
 // The body of an encoded state (format 3: version, varint size, deflated body).
 Bytes Unpack(const Bytes& state) {
   REQUIRE(state.size() > 2);
-  REQUIRE(state[0] == 0x03);
+  REQUIRE(state[0] == 0x04);
   uint64_t size = 0;
   size_t i = 1;
   for (int shift = 0;; shift += 7, ++i) {
@@ -156,10 +156,10 @@ TEST_CASE("Decode refuses truncated and damaged states without crashing") {
     }
   }
   CHECK_FALSE(TextSequence::Decode(Bytes{}).ok());
-  CHECK_FALSE(TextSequence::Decode(Bytes{0x03}).ok());
+  CHECK_FALSE(TextSequence::Decode(Bytes{0x04}).ok());
   CHECK_FALSE(TextSequence::Decode(Bytes{0x02, 0x00}).ok());
   CHECK_FALSE(
-      TextSequence::Decode(Bytes{0x03, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01}).ok());
+      TextSequence::Decode(Bytes{0x04, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01}).ok());
 }
 
 TEST_CASE("Decode checks the inflated body too") {
@@ -364,7 +364,7 @@ TEST_CASE("Decode refuses a waiting insert with no text") {
   // Body: one agent "w", no runs, no text; one waiting edit: insert, agent 0,
   // seq 0, len 0, no origins, "" (DecodeBatch refuses an empty insert).
   const Bytes body = {0x01, 0x01, 'w', 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
-  Bytes state{0x03, static_cast<uint8_t>(body.size())};
+  Bytes state{0x04, static_cast<uint8_t>(body.size())};
   uLongf n = compressBound(body.size());
   Bytes packed(n);
   REQUIRE(compress2(packed.data(), &n, body.data(), body.size(), 6) == Z_OK);
@@ -374,25 +374,86 @@ TEST_CASE("Decode refuses a waiting insert with no text") {
   CHECK_FALSE(TextSequence::Decode(state).ok());
 }
 
-// Known limitation (should_fail keeps the suite green and turns red once it is
-// fixed: then drop the decorator). The fix is to judge each insert against
-// its change's causal past: see the text CRDT notes in issue 8.
-TEST_CASE("known limitation: batches with forged origins make replicas diverge" * doctest::should_fail()) {
-  // A real replica's insert names two origins with nothing but tombstones
-  // between them (on its side). Apply does not check that, and with origins
-  // that were never neighbours the result depends on the order of arrival:
-  // a device that may write can split everyone's copy of a text for good.
-  // "X" between the start and 'b' (skipping 'a'), "Y" between the start and 'c'.
+// What a change saw: its own author up to `own`, "base" up to change 1.
+TextSequence::Provenance Saw(uint64_t own, const std::string& author) {
+  TextSequence::Provenance p{own, {{author, own}}};
+  if (author != "base") p.seen.insert(p.seen.begin() + (author < "base" ? 1 : 0), {"base", 1});
+  return p;
+}
+
+TEST_CASE("inserts whose origins were never neighbours for their author are dropped everywhere alike") {
+  TextSequence src;
+  InsertOk(src, "base", 0, "abcdef");
+  const Bytes base = Take(src);
+  // "X" between the start and 'b' (skipping 'a'), "Y" between the start and
+  // 'c': origins no honest replica would name, by writers who saw "abcdef".
   const Bytes x = {0x01, 0x01, 0x04, 'b', 'a', 's', 'e', 0x01, 0x00, 0x00, 0x00, 0x02, 0x01, 0x01, 'X'};
   const Bytes y = {0x01, 0x01, 0x04, 'b', 'a', 's', 'e', 0x01, 0x00, 0x00, 0x00, 0x02, 0x02, 0x01, 'Y'};
   REQUIRE(TextSequence::CheckBatch(x).ok());
   REQUIRE(TextSequence::CheckBatch(y).ok());
-  TextSequence p = Replica("abcdef"), q = Replica("abcdef");
-  ApplyOk(p, "mallory", x);
-  ApplyOk(p, "trudy", y);
-  ApplyOk(q, "trudy", y);
-  ApplyOk(q, "mallory", x);
-  CHECK(p.Text() == q.Text());  // today: "aYXbcdef" vs "aXbYcdef"
+
+  // Applied without their changes' causal past, arrival order decides: the
+  // split the rule exists to prevent.
+  TextSequence p0 = Replica("abcdef"), q0 = Replica("abcdef");
+  ApplyOk(p0, "mallory", x);
+  ApplyOk(p0, "trudy", y);
+  ApplyOk(q0, "trudy", y);
+  ApplyOk(q0, "mallory", x);
+  CHECK(p0.Text() != q0.Text());
+
+  // Judged against what their authors had seen, both are dropped, in any order.
+  const auto from_base = Saw(1, "base"), from_mallory = Saw(1, "mallory"), from_trudy = Saw(1, "trudy");
+  TextSequence p, q;
+  REQUIRE(p.Apply("base", base, &from_base).ok());
+  REQUIRE(q.Apply("base", base, &from_base).ok());
+  REQUIRE(p.Apply("mallory", x, &from_mallory).ok());
+  REQUIRE(p.Apply("trudy", y, &from_trudy).ok());
+  REQUIRE(q.Apply("trudy", y, &from_trudy).ok());
+  REQUIRE(q.Apply("mallory", x, &from_mallory).ok());
+  CHECK(p.Text() == "abcdef");
+  CHECK(q.Text() == "abcdef");
+  CHECK(p.dropped() == 2);
+  CHECK(q.dropped() == 2);
+  auto reloaded = TextSequence::Decode(p.Encode());
+  REQUIRE(reloaded.ok());
+  CHECK(reloaded->dropped() == 2);
+}
+
+TEST_CASE("honest concurrent typing passes the causal-past rule in every order") {
+  TextSequence src;
+  InsertOk(src, "base", 0, "ab");
+  const Bytes base = Take(src);
+  const auto from_base = Saw(1, "base");
+  // Two writers who saw "ab" type between 'a' and 'b' at once; each then
+  // types on, having seen only its own change.
+  std::vector<std::pair<std::string, Bytes>> batches;
+  for (const std::string who : {"alice", "bob"}) {
+    TextSequence w;
+    REQUIRE(w.Apply("base", base, &from_base).ok());
+    InsertOk(w, who, 1, who == "alice" ? "one " : "two ");
+    batches.push_back({who, Take(w)});
+    InsertOk(w, who, 1, who == "alice" ? "[A]" : "[B]");
+    batches.push_back({who, Take(w)});
+  }
+  std::string first;
+  std::vector<size_t> order = {0, 1, 2, 3};
+  do {
+    // Each writer's own batches keep their order (its second saw its first).
+    auto pos = [&](size_t i) { return std::find(order.begin(), order.end(), i) - order.begin(); };
+    if (pos(0) > pos(1) || pos(2) > pos(3)) continue;
+    TextSequence r;
+    REQUIRE(r.Apply("base", base, &from_base).ok());
+    for (size_t i : order) {
+      const auto from = Saw(i % 2 + 1, batches[i].first);
+      REQUIRE(r.Apply(batches[i].first, batches[i].second, &from).ok());
+    }
+    CHECK(r.dropped() == 0);
+    if (first.empty()) first = r.Text();
+    CHECK(r.Text() == first);
+  } while (std::next_permutation(order.begin(), order.end()));
+  CHECK(first.find("one ") != std::string::npos);
+  CHECK(first.find("two ") != std::string::npos);
+  CHECK(first.size() == 2 + 4 + 4 + 3 + 3);
 }
 
 TEST_CASE("a snapshot holds unsent local characters but not the edits to send") {

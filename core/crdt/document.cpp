@@ -134,8 +134,8 @@ static void ApplyLww(std::map<std::string, Register>& regs, const std::string& k
   if (!inserted && it->second.stamp < stamp) it->second = {value, stamp};
 }
 
-void Document::Apply(const Op& op, const Stamp& stamp, const std::string& compartment,
-                     const std::string& tag) {
+void Document::Apply(const Op& op, const Stamp& stamp, const std::string& compartment, const std::string& tag,
+                     const TextSequence::Provenance* from) {
   const std::string& kind = op["o"].get_ref<const std::string&>();
   const std::string& id = op["e"].get_ref<const std::string&>();
   std::string scope = Scope(compartment, op["t"].get_ref<const std::string&>());
@@ -153,7 +153,7 @@ void Document::Apply(const Op& op, const Stamp& stamp, const std::string& compar
     for (const auto& t : op["tags"]) e.removed_tags.insert(t.get<std::string>());
   } else if (kind == "text") {
     // CheckOp has decoded the batch already, so this cannot fail.
-    (void)e.texts[scope + "/" + op["f"].get<std::string>()].Apply(stamp.author, op["x"].get_binary());
+    (void)e.texts[scope + "/" + op["f"].get<std::string>()].Apply(stamp.author, op["x"].get_binary(), from);
   }
 }
 

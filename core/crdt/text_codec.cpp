@@ -13,7 +13,8 @@
 // State: 0x03, the body's size, then the body deflated: agent names, the
 //   run count, each agent's typed text (every character, deleted ones too),
 //   then the runs in document order column by column (flags, then only what
-//   the flags do not imply), then the edits still waiting.
+//   the flags do not imply), then the edits still waiting, which change
+//   signed each agent's characters, and the count of dropped edits.
 #include <algorithm>
 #include <functional>
 
@@ -26,7 +27,7 @@ namespace caseboard::crdt {
 namespace {
 
 constexpr uint8_t kBatchVersion = 1;
-constexpr uint8_t kStateVersion = 3;
+constexpr uint8_t kStateVersion = 4;
 constexpr size_t kMaxName = 128;
 constexpr uint64_t kMaxSeq = 0xFFFFFFF0u;
 
@@ -293,7 +294,28 @@ Bytes TextSequence::Encode() const {
     PutOrigin(tail, e.left);
     PutOrigin(tail, e.right);
     PutText(tail, e.text.data(), e.text.size());
+    tail.push_back(e.from ? 1 : 0);
+    if (e.from) {
+      PutVarint(tail, e.from->change_seq);
+      PutVarint(tail, e.from->seen.size());
+      for (const auto& [device, seq] : e.from->seen) {
+        PutString(tail, device);
+        PutVarint(tail, seq);
+      }
+    }
   }
+  // Which change signed each character (0 for not yet signed).
+  for (const AgentData& a : impl.agents) {
+    PutVarint(tail, a.made_by.size());
+    uint32_t prev = 0;
+    for (const auto& [first, change] : a.made_by) {
+      PutVarint(tail, first - prev);
+      PutVarint(tail, change == UINT64_MAX ? 0 : change);
+      prev = first;
+    }
+    PutVarint(tail, a.signed_end);
+  }
+  PutVarint(tail, impl.dropped);
   Bytes body = std::move(head);
   for (const Bytes* col : {&text_col, &flags, &agent_col, &len_col, &seq_col, &left_col, &right_col, &tail})
     body.insert(body.end(), col->begin(), col->end());
@@ -442,8 +464,44 @@ Result<TextSequence> TextSequence::Decode(ByteView encoded) {
     if (!in.String(&utf8, in.left()) || !DecodeUtf8(utf8, &e.text)) return Malformed("bad waiting edit");
     if ((e.kind == TextEdit::kInsert) == e.text.empty() || e.seq + e.text.size() > kMaxSeq)
       return Malformed("bad waiting edit");
+    uint8_t has_from;
+    if (!in.Byte(&has_from) || has_from > 1) return Malformed("bad waiting edit");
+    if (has_from) {
+      auto from = std::make_shared<Provenance>();
+      uint64_t count;
+      if (!in.Varint(&from->change_seq, UINT64_MAX) || !in.Varint(&count, in.left()))
+        return Malformed("bad waiting edit");
+      for (uint64_t k = 0; k < count; ++k) {
+        std::string device;
+        uint64_t upto;
+        if (!in.String(&device, kMaxName) || !in.Varint(&upto, UINT64_MAX) ||
+            (!from->seen.empty() && from->seen.back().first >= device))
+          return Malformed("bad waiting edit");
+        from->seen.emplace_back(std::move(device), upto);
+      }
+      e.from = std::move(from);
+    }
     impl.waiting.push_back(std::move(e));
   }
+  for (AgentData& a : impl.agents) {
+    uint64_t entries, prev = 0, end;
+    if (!in.Varint(&entries, in.left())) return Malformed("bad signer list");
+    for (uint64_t i = 0; i < entries; ++i) {
+      uint64_t delta, change;
+      if (!in.Varint(&delta) || !in.Varint(&change, UINT64_MAX) || (i > 0 && delta == 0) ||
+          prev + delta > a.chars.size())
+        return Malformed("bad signer list");
+      prev += delta;
+      a.made_by.emplace_back(static_cast<uint32_t>(prev), change == 0 ? UINT64_MAX : change);
+    }
+    if (!in.Varint(&end) || end > a.chars.size() || (entries > 0 && end <= prev) ||
+        (entries > 0 && a.made_by.front().first != 0) || (entries == 0 && end != 0))
+      return Malformed("bad signer list");
+    a.signed_end = static_cast<uint32_t>(end);
+  }
+  uint64_t dropped;
+  if (!in.Varint(&dropped, UINT64_MAX)) return Malformed("bad dropped count");
+  impl.dropped = dropped;
   if (!in.done()) return Malformed("trailing bytes");
   return seq;
 }

@@ -63,7 +63,8 @@ struct TextEdit {
   uint32_t seq = 0;
   uint32_t len = 0;  // delete; local insert (its text is in the agent's)
   CharId left, right;
-  std::u32string text;  // insert from a peer
+  std::u32string text;                                   // insert from a peer
+  std::shared_ptr<const TextSequence::Provenance> from;  // a waiting edit's change
 };
 
 // A position in the sequence: run `r` of block `b`, `k` characters in. The
@@ -79,6 +80,11 @@ struct AgentData {
   std::u32string chars;  // every character this agent ever typed, by seq
   // seq -> the block holding it, for each span of seqs in one block.
   std::map<uint32_t, Block*> where;
+  // (first seq, sequence number of the change that signed it), ascending:
+  // which of this agent's changes made each character. Characters typed here
+  // and not yet signed have no entry.
+  std::vector<std::pair<uint32_t, uint64_t>> made_by;
+  uint32_t signed_end = 0;  // characters below this have a made_by entry
 };
 
 struct TextSequence::Impl {
@@ -108,6 +114,7 @@ struct TextSequence::Impl {
   std::vector<TextEdit> local;  // unsent local edits
   uint32_t local_agent = kNoAgent;
   std::vector<TextEdit> waiting;  // remote edits whose origins have not arrived
+  size_t dropped = 0;             // edits refused by the causal-past rule
 
   Impl();
 
@@ -142,9 +149,13 @@ struct TextSequence::Impl {
   // Edits.
   Status LocalInsert(uint32_t agent, uint64_t pos, std::u32string_view text);
   Status LocalDelete(uint64_t pos, uint64_t len);
-  enum class Applied { kDone, kSkipped, kWaiting };
-  Applied ApplyEdit(const TextEdit& e);
-  void Integrate(const TextEdit& e);
+  enum class Applied { kDone, kSkipped, kWaiting, kDropped };
+  Applied ApplyEdit(const TextEdit& e, const Provenance* from);
+  // False if `e` could not have been made by its author (see Apply).
+  bool PlausibleInsert(const TextEdit& e, const Provenance& from, const Loc& start, int64_t right_raw);
+  bool Seen(CharId id, const Provenance& from) const;
+  void RecordMadeBy(uint32_t agent, uint32_t seq, uint32_t len, uint64_t change_seq);
+  bool Integrate(const TextEdit& e, const Provenance* from);  // false: dropped
   void RetryWaiting();
   void RecordInsert(uint32_t agent, uint32_t seq, uint32_t len, CharId left, CharId right);
   void RecordDelete(uint32_t agent, uint32_t seq, uint32_t len);

@@ -7,7 +7,49 @@
 
 namespace caseboard::crdt {
 
-void TextSequence::Impl::Integrate(const TextEdit& e) {
+static constexpr uint64_t kUnsigned = UINT64_MAX;
+
+void TextSequence::Impl::RecordMadeBy(uint32_t agent, uint32_t seq, uint32_t len, uint64_t change_seq) {
+  AgentData& a = agents[agent];
+  if (seq + len <= a.signed_end) return;  // known already
+  if (seq > a.signed_end) a.made_by.emplace_back(a.signed_end, kUnsigned);
+  uint32_t start = std::max(seq, a.signed_end);
+  if (a.made_by.empty() || a.made_by.back().second != change_seq) a.made_by.emplace_back(start, change_seq);
+  a.signed_end = seq + len;
+}
+
+bool TextSequence::Impl::Seen(CharId id, const Provenance& from) const {
+  const AgentData& a = agents[id.agent];
+  if (id.seq >= a.signed_end) return false;  // typed here, not yet signed: nobody else saw it
+  auto it = std::upper_bound(a.made_by.begin(), a.made_by.end(), std::make_pair(id.seq, kUnsigned));
+  uint64_t change = std::prev(it)->second;
+  return change != kUnsigned && from.Seen(a.name) >= change;
+}
+
+uint64_t TextSequence::Provenance::Seen(const std::string& device) const {
+  auto it = std::lower_bound(seen.begin(), seen.end(), device,
+                             [](const auto& entry, const std::string& d) { return entry.first < d; });
+  return it != seen.end() && it->first == device ? it->second : 0;
+}
+
+// An honest author's origins were neighbours in its copy: between them, here,
+// there can only be characters it had not seen (typed concurrently).
+bool TextSequence::Impl::PlausibleInsert(const TextEdit& e, const Provenance& from, const Loc& start,
+                                         int64_t right_raw) {
+  int64_t left_raw = e.left.none() ? -1 : static_cast<int64_t>(RawPos(LocateId(e.left)));
+  if (right_raw <= left_raw) return false;
+  Loc cur = start;
+  for (int64_t i = left_raw + 1; i < right_raw && !IsEnd(cur); cur = NextRun(cur)) {
+    const Run& o = blocks[cur.b]->runs[cur.r];
+    // Within a run later characters come from the same or later changes, so
+    // if the first here was not seen, none after it was.
+    if (Seen(o.id(cur.k), from)) return false;
+    i += o.len - cur.k;
+  }
+  return true;
+}
+
+bool TextSequence::Impl::Integrate(const TextEdit& e, const Provenance* from) {
   Loc start{0, 0, 0};
   int64_t left_raw = -1;
   if (!e.left.none()) {
@@ -23,6 +65,7 @@ void TextSequence::Impl::Integrate(const TextEdit& e) {
     // Something was inserted between the origins concurrently: find our
     // place among those siblings (YjsMod / FugueMax).
     int64_t right_raw = static_cast<int64_t>(e.right.none() ? raw_total : RawPos(LocateId(e.right)));
+    if (from && !PlausibleInsert(e, *from, start, right_raw)) return false;
     const std::string& my_name = agents[e.agent].name;
     Loc cur = start;
     int64_t i = left_raw + 1;
@@ -62,20 +105,29 @@ void TextSequence::Impl::Integrate(const TextEdit& e) {
   a.chars += e.text;
   Loc l = InsertRun(dest, Run{e.agent, e.seq, static_cast<uint32_t>(e.text.size()), e.left, e.right, 0});
   SplitBlockIfFull(l.b, /*local=*/false);
+  return true;
 }
 
-TextSequence::Impl::Applied TextSequence::Impl::ApplyEdit(const TextEdit& e) {
+TextSequence::Impl::Applied TextSequence::Impl::ApplyEdit(const TextEdit& e, const Provenance* from) {
   cursor.valid = false;
   const AgentData& a = agents[e.agent];
   if (e.kind == TextEdit::kInsert) {
-    if (e.seq < a.chars.size()) return Applied::kSkipped;
+    uint32_t n = static_cast<uint32_t>(e.text.size());
+    if (e.seq < a.chars.size()) {
+      if (from && e.seq + n <= a.chars.size()) RecordMadeBy(e.agent, e.seq, n, from->change_seq);
+      return Applied::kSkipped;
+    }
     if (e.seq > a.chars.size()) return Applied::kWaiting;
     if ((!e.left.none() && !Exists(e.left)) || (!e.right.none() && !Exists(e.right)))
       return Applied::kWaiting;
-    Integrate(e);
+    if (from && ((!e.left.none() && !Seen(e.left, *from)) || (!e.right.none() && !Seen(e.right, *from))))
+      return Applied::kDropped;
+    if (!Integrate(e, from)) return Applied::kDropped;
+    if (from) RecordMadeBy(e.agent, e.seq, n, from->change_seq);
     return Applied::kDone;
   }
   if (static_cast<uint64_t>(e.seq) + e.len > a.chars.size()) return Applied::kWaiting;
+  if (from && !Seen({e.agent, e.seq + e.len - 1}, *from)) return Applied::kDropped;
   uint32_t seq = e.seq, len = e.len;
   while (len > 0) {
     Loc l = LocateId({e.agent, seq});
@@ -92,9 +144,11 @@ void TextSequence::Impl::RetryWaiting() {
   for (bool progress = true; progress && !waiting.empty();) {
     progress = false;
     for (size_t i = 0; i < waiting.size();) {
-      if (ApplyEdit(waiting[i]) == Applied::kWaiting) {
+      Applied r = ApplyEdit(waiting[i], waiting[i].from.get());
+      if (r == Applied::kWaiting) {
         ++i;
       } else {
+        if (r == Applied::kDropped) ++dropped;
         waiting.erase(waiting.begin() + i);
         progress = true;
       }
@@ -102,7 +156,7 @@ void TextSequence::Impl::RetryWaiting() {
   }
 }
 
-Status TextSequence::Apply(const std::string& author, ByteView batch) {
+Status TextSequence::Apply(const std::string& author, ByteView batch, const Provenance* from) {
   if (author.empty()) return Status::InvalidArgument("a text batch needs its author");
   std::vector<std::string> names;
   std::vector<TextEdit> edits;
@@ -117,15 +171,22 @@ Status TextSequence::Apply(const std::string& author, ByteView batch) {
     if (!e.right.none()) e.right.agent = agent_of[e.right.agent];
   }
   bool progress = false;
+  std::shared_ptr<const Provenance> kept;  // shared by this batch's waiting edits
   for (TextEdit& e : edits) {
-    Impl::Applied r = impl.ApplyEdit(e);
-    if (r == Impl::Applied::kWaiting)
+    Impl::Applied r = impl.ApplyEdit(e, from);
+    if (r == Impl::Applied::kWaiting) {
+      if (from && !kept) kept = std::make_shared<const Provenance>(*from);
+      e.from = kept;
       impl.waiting.push_back(std::move(e));
+    } else if (r == Impl::Applied::kDropped)
+      ++impl.dropped;
     else if (r == Impl::Applied::kDone)
       progress = true;
   }
   if (progress && !impl.waiting.empty()) impl.RetryWaiting();
   return Status::Ok();
 }
+
+size_t TextSequence::dropped() const { return impl_->dropped; }
 
 }  // namespace caseboard::crdt

@@ -27,7 +27,10 @@ uint32_t TextSequence::Impl::Agent(std::string_view name) {
   // Edits come in long streams by one author: skip the hash for those.
   if (last_agent < agents.size() && SameName(agents[last_agent].name, name)) return last_agent;
   auto [it, inserted] = agent_index.try_emplace(std::string(name), static_cast<uint32_t>(agents.size()));
-  if (inserted) agents.push_back(AgentData{std::string(name), {}, {}});
+  if (inserted) {
+    agents.emplace_back();
+    agents.back().name = std::string(name);
+  }
   return last_agent = it->second;
 }
 
@@ -287,7 +290,7 @@ void TextSequence::Impl::RecordInsert(uint32_t agent, uint32_t seq, uint32_t len
       return;
     }
   }
-  local.push_back(TextEdit{TextEdit::kInsert, agent, seq, len, left, right, {}});
+  local.push_back(TextEdit{TextEdit::kInsert, agent, seq, len, left, right, {}, nullptr});
 }
 
 void TextSequence::Impl::RecordDelete(uint32_t agent, uint32_t seq, uint32_t len) {
@@ -305,7 +308,7 @@ void TextSequence::Impl::RecordDelete(uint32_t agent, uint32_t seq, uint32_t len
       }
     }
   }
-  local.push_back(TextEdit{TextEdit::kDelete, agent, seq, len, {}, {}, {}});
+  local.push_back(TextEdit{TextEdit::kDelete, agent, seq, len, {}, {}, {}, nullptr});
 }
 
 static Status PastEnd(uint64_t pos, uint64_t size) {
@@ -387,7 +390,8 @@ TextSequence& TextSequence::operator=(const TextSequence& other) {
   auto copy = std::make_unique<Impl>();
   const Impl& o = *other.impl_;
   copy->agents.reserve(o.agents.size());
-  for (const AgentData& a : o.agents) copy->agents.push_back(AgentData{a.name, a.chars, {}});
+  copy->agents = o.agents;
+  for (AgentData& a : copy->agents) a.where.clear();  // points into o's blocks: rebuilt below
   copy->agent_index = o.agent_index;
   copy->blocks.clear();
   for (const auto& blk : o.blocks) copy->blocks.push_back(std::make_unique<Block>(*blk));
@@ -400,6 +404,7 @@ TextSequence& TextSequence::operator=(const TextSequence& other) {
   copy->local = o.local;
   copy->local_agent = o.local_agent;
   copy->waiting = o.waiting;
+  copy->dropped = o.dropped;
   impl_ = std::move(copy);
   return *this;
 }

@@ -216,7 +216,19 @@ void Replica::ApplyVerified(const Change& change, const std::vector<crdt::Op>* o
     with_self.push_back(change.hash);
     mset = InternMset(std::move(with_self));
   }
-  nodes_[change.hash] = Node{h.hlc, mset};
+  Node node{h.hlc, mset, {}};
+  for (const Hash& d : h.deps) {
+    auto dep = nodes_.find(d);
+    if (dep == nodes_.end()) continue;
+    const std::vector<uint64_t>& dv = dep->second.vc;
+    if (node.vc.size() < dv.size()) node.vc.resize(dv.size(), 0);
+    for (size_t i = 0; i < dv.size(); ++i) node.vc[i] = std::max(node.vc[i], dv[i]);
+  }
+  auto [who, fresh] = vc_index_.try_emplace(h.author, static_cast<uint32_t>(vc_devices_.size()));
+  if (fresh) vc_devices_.push_back(h.author);
+  if (node.vc.size() <= who->second) node.vc.resize(who->second + 1, 0);
+  node.vc[who->second] = std::max(node.vc[who->second], h.seq);
+  nodes_[change.hash] = std::move(node);
   for (const Hash& d : h.deps) heads_.erase(d);
   heads_.insert(change.hash);
   author_seq_[h.author] = h.seq;
@@ -234,10 +246,15 @@ void Replica::ApplyVerified(const Change& change, const std::vector<crdt::Op>* o
 
 void Replica::ApplyOps(const Change& change, const std::vector<crdt::Op>& ops) {
   const crdt::ChangeHeader& h = change.header;
+  // Text edits are judged against what this change's author had seen.
+  const std::vector<uint64_t>& vc = nodes_.at(change.hash).vc;
+  crdt::TextSequence::Provenance from{h.seq, {}};
+  for (const auto& [device, index] : vc_index_)  // in device order, as Provenance wants
+    if (index < vc.size() && vc[index] > 0) from.seen.emplace_back(device, vc[index]);
   for (size_t i = 0; i < ops.size(); ++i) {
     uint32_t index = static_cast<uint32_t>(i);
     doc_.Apply(ops[i], crdt::Stamp{h.hlc, h.author, index}, h.compartment,
-               crdt::Stamp::Tag(h.author, h.seq, index));
+               crdt::Stamp::Tag(h.author, h.seq, index), &from);
   }
 }
 

@@ -20,7 +20,8 @@ using crdt::Hash;
 using nlohmann::json;
 
 // 2: text fields are sequences (TextSequence::Encode), no longer registers.
-constexpr int kSnapshotVersion = 2;
+// 3: each node carries its vector clock.
+constexpr int kSnapshotVersion = 3;
 
 namespace {
 
@@ -169,9 +170,15 @@ Status Replica::Load() {
         mset_index_[hs] = static_cast<uint32_t>(msets_.size());
         msets_.push_back(std::move(hs));
       }
-      for (const auto& n : s.at("nodes"))
-        nodes_[HashFrom(n.at(0))] =
-            Node{{n.at(1).get<uint64_t>(), n.at(2).get<uint32_t>()}, n.at(3).get<uint32_t>()};
+      vc_devices_ = s.at("vc_devices").get<std::vector<std::string>>();
+      for (uint32_t i = 0; i < vc_devices_.size(); ++i) vc_index_[vc_devices_[i]] = i;
+      for (const auto& n : s.at("nodes")) {
+        Node node{{n.at(1).get<uint64_t>(), n.at(2).get<uint32_t>()},
+                  n.at(3).get<uint32_t>(),
+                  n.at(4).get<std::vector<uint64_t>>()};
+        if (node.vc.size() > vc_devices_.size()) return Status::Corruption("review snapshot is malformed");
+        nodes_[HashFrom(n.at(0))] = std::move(node);
+      }
       for (const auto& m : s.at("mchanges"))
         mchanges_[HashFrom(m.at(0))] = MembershipChange{{m.at(1).get<uint64_t>(), m.at(2).get<uint32_t>()},
                                                         m.at(3).get<std::string>(),
@@ -282,7 +289,7 @@ Status Replica::Snapshot() {
     msets.push_back(std::move(hs));
   }
   json nodes = json::array();
-  for (const auto& [h, n] : nodes_) nodes.push_back({Bin(h), n.hlc.wall_ms, n.hlc.counter, n.mset});
+  for (const auto& [h, n] : nodes_) nodes.push_back({Bin(h), n.hlc.wall_ms, n.hlc.counter, n.mset, n.vc});
   json mchanges = json::array();
   for (const auto& [h, m] : mchanges_)
     mchanges.push_back({Bin(h), m.hlc.wall_ms, m.hlc.counter, m.author, m.ops});
@@ -292,17 +299,12 @@ Status Replica::Snapshot() {
   for (const auto* group : {&pending_, &held_, &unreadable_})
     for (const auto& [h, c] : *group) waiting.push_back(json::binary_t(c.sealed));
   for (const auto& [h, c] : unreadable_) unreadable_hashes[c.HashHex()] = true;
-  json s = {{"v", kSnapshotVersion},
-            {"log", next_log_},
-            {"doc", doc_.Serialize()},
-            {"msets", msets},
-            {"nodes", nodes},
-            {"mchanges", mchanges},
-            {"heads", heads},
-            {"authors", author_seq_},
-            {"clock", {clock_.last().wall_ms, clock_.last().counter}},
-            {"waiting", waiting},
-            {"unreadable_hashes", unreadable_hashes}};
+  json s = {{"v", kSnapshotVersion},   {"log", next_log_},
+            {"doc", doc_.Serialize()}, {"msets", msets},
+            {"nodes", nodes},          {"vc_devices", vc_devices_},
+            {"mchanges", mchanges},    {"heads", heads},
+            {"authors", author_seq_},  {"clock", {clock_.last().wall_ms, clock_.last().counter}},
+            {"waiting", waiting},      {"unreadable_hashes", unreadable_hashes}};
   CB_RETURN_IF_ERROR(vault_.Put({review_id_, "snapshot", "latest"}, json::to_cbor(s)));
   snapshot_log_ = next_log_;
   since_snapshot_ = 0;

@@ -86,7 +86,10 @@ class Document {
  public:
   // Applies one op written at `stamp` in compartment `compartment`; `tag` is
   // the op's unique tag (Stamp::Tag). The op must already have passed CheckOp.
-  void Apply(const Op& op, const Stamp& stamp, const std::string& compartment, const std::string& tag);
+  // `from` judges text edits against their change's causal past (see
+  // TextSequence::Apply); replicas always pass it.
+  void Apply(const Op& op, const Stamp& stamp, const std::string& compartment, const std::string& tag,
+             const TextSequence::Provenance* from = nullptr);
 
   const Entity* Find(const std::string& id) const;
   // The text field of a visible entity, created empty if never edited, for

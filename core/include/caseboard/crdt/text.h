@@ -26,6 +26,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "caseboard/bytes.h"
 #include "caseboard/status.h"
@@ -73,9 +75,29 @@ class TextSequence {
     size_t deleted = 0;
   };
   static Result<BatchSummary> Summarize(ByteView batch);
+  // The signed change a batch came in, for judging it against what its
+  // author had seen.
+  struct Provenance {
+    uint64_t change_seq = 0;  // the change's sequence number by its author
+    // For each device, the highest sequence number of its changes in the
+    // change's causal past, the change itself included; sorted by device.
+    std::vector<std::pair<std::string, uint64_t>> seen;
+    uint64_t Seen(const std::string& device) const;  // 0 if none
+  };
   // Applies a batch made by TakeLocalEdits on device `author`'s replica.
   // Edits already applied are skipped; edits whose origins are missing wait.
-  Status Apply(const std::string& author, ByteView batch);
+  //
+  // With `from` (how a review applies changes), an edit must make sense in
+  // its change's causal past, or it is dropped, alike on every replica: its
+  // origins and the characters it deletes were seen by its author, and no
+  // character its author had seen lies between its two origins. An honest
+  // replica never sends anything else; without this, a member with write
+  // access could send inserts whose order depends on arrival and split
+  // everyone's copy of a text. An edit whose origins are missing (an
+  // ancestor change not yet readable here) waits with its provenance.
+  Status Apply(const std::string& author, ByteView batch, const Provenance* from = nullptr);
+  // Edits dropped by that rule (for the app's problem list and tests).
+  size_t dropped() const;
   // Edits waiting for characters that have not arrived.
   size_t waiting() const;
 

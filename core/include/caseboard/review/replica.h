@@ -168,6 +168,10 @@ class Replica {
   struct Node {
     clock::Hlc hlc;
     uint32_t mset = 0;  // index into msets_: membership changes in its causal past (and itself)
+    // Vector clock: for each device (indexed as vc_devices_), the highest seq
+    // of its changes in this change's causal past, itself included. Text edits
+    // are judged against it (TextSequence::Provenance).
+    std::vector<uint64_t> vc;
   };
   struct MembershipChange {
     clock::Hlc hlc;
@@ -225,6 +229,8 @@ class Replica {
   crdt::Membership membership_;  // all applied membership changes, folded in timestamp order
   std::map<crdt::Hash, MembershipChange> mchanges_;
   std::map<crdt::Hash, Node> nodes_;  // applied or unreadable changes
+  std::vector<std::string> vc_devices_;
+  std::map<std::string, uint32_t> vc_index_;
   std::set<crdt::Hash> heads_;
   std::map<std::string, uint64_t> author_seq_;
 
