@@ -108,8 +108,9 @@ class TextSequence {
   size_t PositionOf(const TextAnchor& anchor) const;
 
   // ---- Snapshots. ----
-  // The whole state (every character with its origins, tombstones and
-  // waiting edits), compactly encoded; Decode(Encode()) is an exact copy.
+  // The whole state (every character with its origins, tombstones, waiting
+  // edits and which change signed what), compactly encoded. Decode(Encode())
+  // is an exact copy except for local edits not yet taken: take them first.
   Bytes Encode() const;
   static Result<TextSequence> Decode(ByteView encoded);
 
