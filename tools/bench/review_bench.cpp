@@ -140,11 +140,13 @@ std::string NoteId(size_t i) {
   return buf;
 }
 
-// Op number i: a new title (even i) or a new paragraph-sized body (odd i) for note `id`.
+// Op number i: a new title for note `id`, short (even i) or paragraph-sized
+// (odd i). Field ops are last-writer-wins registers; the body, a text that
+// merges by character, is text_bench's subject.
 Op SetOp(const std::string& id, size_t i) {
   std::string v = (i % 2 ? "Revision " : "Note title ") + std::to_string(i);
   if (i % 2) v += ": " + std::string(40 + i % 80, static_cast<char>('a' + i % 26));
-  return {{"o", "set"}, {"e", id}, {"t", "note"}, {"f", i % 2 ? "body" : "title"}, {"v", v}};
+  return {{"o", "set"}, {"e", id}, {"t", "note"}, {"f", "title"}, {"v", v}};
 }
 
 // Creates `count` notes, `per_change` creations to a change (setup, not timed).
