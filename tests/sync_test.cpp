@@ -98,7 +98,7 @@ TEST_CASE("a device that is not a member gets nothing; a revoked device is refus
   CHECK(d[2].Ok({"review", "list"}).find(review) == std::string::npos);
 
   std::string who = d[1].Ok({"whoami"});
-  std::string device = who.substr(who.find("device") + 8, 32);
+  std::string device = who.substr(who.find_first_not_of(' ', who.find("device") + 6), 32);
   CliRun revoked = board.Admin("revoke", {device});
   REQUIRE_MESSAGE(revoked.exit_code == 0, revoked.err);
   CliRun refused = d[1].Run({"sync"});

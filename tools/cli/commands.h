@@ -22,5 +22,6 @@ void AddChangeCommands(std::vector<Command>& out);
 void AddMemberCommands(std::vector<Command>& out);
 void AddAttachmentCommands(std::vector<Command>& out);
 void AddTextCommands(std::vector<Command>& out);
+void AddSyncCommands(std::vector<Command>& out);
 
 }  // namespace caseboard::cli

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   caseboard::cli::AddChangeCommands(commands);
   caseboard::cli::AddAttachmentCommands(commands);
   caseboard::cli::AddTextCommands(commands);
+  caseboard::cli::AddSyncCommands(commands);
 
   caseboard::cli::GlobalOptions global;
   int i = 1;
