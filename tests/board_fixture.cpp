@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
 #include <thread>
 
 namespace caseboard::test {
@@ -27,9 +30,23 @@ static int FreePort() {
   return ntohs(addr.sin_port);
 }
 
+// A fresh database on the PostgreSQL server at `server` (a URL without a
+// database name); returns its URL.
+static std::string CreateDatabase(const std::string& server) {
+  std::random_device rd;
+  std::string name = "board_" + std::to_string(rd()) + std::to_string(rd());
+  CliRun r = RunProgram("/usr/bin/psql", {server + "/postgres", "-qc", "CREATE DATABASE " + name});
+  REQUIRE_MESSAGE(r.exit_code == 0, "could not create a test database: " << r.err);
+  return server + "/" + name;
+}
+
 BoardServer::BoardServer(std::vector<std::string> run_args, std::vector<std::string> init_args)
     : data_(dir_.Sub("board")), run_args_(std::move(run_args)), port_(FreePort()) {
   std::vector<std::string> args = {"init", "--data", data_, "--url", url()};
+  if (const char* pg = std::getenv("CASEBOARD_TEST_POSTGRES"); pg && *pg) {
+    database_ = CreateDatabase(pg);
+    args.insert(args.end(), {"--database", database_});
+  }
   args.insert(args.end(), init_args.begin(), init_args.end());
   CliRun init = RunProgram(CASEBOARD_SERVER_PATH, args);
   REQUIRE_MESSAGE(init.exit_code == 0, "caseboard-server init: " << init.err);
@@ -86,6 +103,21 @@ void BoardServer::Kill() { Signal(pid_, SIGKILL); }
 std::string BoardServer::Log() const {
   Bytes err = ReadFile(dir_.Sub("stderr"));
   return std::string(err.begin(), err.end());
+}
+
+std::string BoardServer::StoredBytes() const {
+  std::string out;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(data_)) {
+    if (!entry.is_regular_file()) continue;
+    Bytes b = ReadFile(entry.path());
+    out.append(b.begin(), b.end());
+  }
+  if (!database_.empty()) {
+    CliRun dump = RunProgram("/usr/bin/pg_dump", {database_});
+    REQUIRE_MESSAGE(dump.exit_code == 0, "pg_dump: " << dump.err);
+    out += dump.out;
+  }
+  return out;
 }
 
 }  // namespace caseboard::test

@@ -1,6 +1,11 @@
 // A real caseboard-server process on loopback TLS, for the sync integration
 // tests: initialised in a temporary data folder, started, stopped, killed
 // and restarted as a test needs.
+//
+// With CASEBOARD_TEST_POSTGRES set to a server URL without a database
+// (postgresql://postgres@127.0.0.1:PORT, as scripts/with_test_postgres.sh
+// sets it), each board gets a database of its own on that server instead of
+// the SQLite default, so the same suites run against PostgreSQL.
 #pragma once
 
 #include <memory>
@@ -34,6 +39,13 @@ class BoardServer {
   bool running() const { return pid_ > 0; }
   std::string Log() const;  // what the server wrote to stderr
 
+  // The PostgreSQL database URL, or empty for the SQLite default.
+  const std::string& database() const { return database_; }
+  // Everything the board has stored: the bytes of every file in its data
+  // folder and, on PostgreSQL, a plain pg_dump of its database. What a thief
+  // of the server's disk or a database backup would hold.
+  std::string StoredBytes() const;
+
  private:
   TempDir dir_;
   std::string data_;
@@ -41,6 +53,7 @@ class BoardServer {
   int port_ = 0;
   int pid_ = -1;
   std::string admin_invite_;
+  std::string database_;
 };
 
 }  // namespace caseboard::test
