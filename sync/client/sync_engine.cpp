@@ -105,10 +105,12 @@ class ReviewSync {
     out_.cursor = state_.cursor;
     out_.head = head_.value_or(0);
     // The board lists only reviews it has and this device is a member of. A
-    // local review it does not list may be new (its creator registers it by
-    // pushing) or this device may have been removed: nothing to pull either
-    // way. One the vault does not have is asked for, to hear the board's reason.
-    if (head_ ? *head_ > state_.cursor : !local_) CB_RETURN_IF_ERROR(Pull());
+    // local review it does not list is new (its creator registers it by
+    // pushing) if this device has never had anything of it from the board;
+    // otherwise this device has been removed from it, and asking for changes
+    // makes the board say so. So does asking for one the vault does not have.
+    bool unlisted_known = !head_ && (!local_ || state_.cursor > 0);
+    if (unlisted_known || (head_ && *head_ > state_.cursor)) CB_RETURN_IF_ERROR(Pull());
     if (!HasData()) return Status::Ok();
     RemoveRevoked();
     return Push();
