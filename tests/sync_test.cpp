@@ -56,10 +56,19 @@ TEST_CASE("three devices edit one review offline, sync in random orders, and con
   const std::vector<std::string> passages = {"the chair's view MARKER-A-19c2",
                                              "the reviewer's view MARKER-B-5d01",
                                              "the author's view MARKER-C-aa70"};
+  // Files too: an interview recording of a few pieces (1 MiB each), a short
+  // agency report, an empty file.
+  std::vector<std::string> files, attachments;
   for (size_t i = 0; i < d.size(); ++i) {
     d[i].Ok({"text", "insert", review, note, "body", "8", passages[i]});
     d[i].Ok({"entity", "add", review, "note", "title=Note from device " + std::to_string(i), "--compartment",
              "family"});
+    std::string content = i == 2 ? "" : "FILE-MARKER-" + std::to_string(i) + "-e41d ";
+    while (i == 0 && content.size() < (5u << 19)) content += content;  // 2.5 MiB or so
+    files.push_back(content);
+    std::string path = dir.Sub("upload-" + std::to_string(i));
+    WriteFile(path, AsBytes(content));
+    attachments.push_back(d[i].Ok({"attach", review, path, "--compartment", i == 1 ? "family" : "general"}));
   }
   d[1].Ok({"entity", "set", review, note, "title=Panel meeting 2"});
 
@@ -75,14 +84,21 @@ TEST_CASE("three devices edit one review offline, sync in random orders, and con
   std::string body = d[2].Ok({"text", "get", review, note, "body"});
   for (const auto& p : passages) CHECK(body.find(p) != std::string::npos);
   CHECK(d[0].Ok({"changes", "quarantined", review}).empty());
+  for (size_t i = 0; i < d.size(); ++i)
+    for (size_t f = 0; f < attachments.size(); ++f) {
+      std::string out = dir.Sub("extract-" + std::to_string(i) + "-" + std::to_string(f));
+      d[i].Ok({"extract", review, attachments[f], "--out", out});
+      Bytes got = ReadFile(out);
+      CHECK_MESSAGE(std::string(got.begin(), got.end()) == files[f], "device " << i << ", file " << f);
+    }
 
   // The server holds ciphertext only: none of the content is in its files
   // or its database. (The scan does see what the board does keep in the
   // clear, such as the device ids.)
   board.Stop();
   CHECK(BoardHolds(board, IdentityOf(d[0]).substr(7, 32)));
-  for (const char* marker :
-       {"MARKER-TITLE-7f3a", "MARKER-A-19c2", "MARKER-B-5d01", "MARKER-C-aa70", "Panel meeting"})
+  for (const char* marker : {"MARKER-TITLE-7f3a", "MARKER-A-19c2", "MARKER-B-5d01", "MARKER-C-aa70",
+                             "Panel meeting", "FILE-MARKER-0-e41d", "FILE-MARKER-1-e41d"})
     CHECK_MESSAGE(!BoardHolds(board, marker), marker);
 }
 

@@ -122,3 +122,19 @@ TEST_CASE("malformed bodies are refused") {
   CHECK_FALSE(DecodeEnrolRequest(json::to_cbor(json{{"token", "t"}})).ok());
   CHECK_FALSE(DecodeWaitResponse(json::to_cbor(json{{"head", -1}})).ok());
 }
+
+TEST_CASE("a file's status round trips; one that contradicts itself is refused") {
+  using nlohmann::json;
+  auto status = DecodeFileStatus(Encode(FileStatus{3, {0, 2}}));
+  REQUIRE(status.ok());
+  CHECK(status->chunks == 3);
+  CHECK(status->have == std::vector<uint32_t>{0, 2});
+  CHECK_FALSE(status->complete());
+  CHECK(DecodeFileStatus(Encode(FileStatus{2, {0, 1}}))->complete());
+  CHECK_FALSE(DecodeFileStatus(json::to_cbor(json{{"chunks", 0}, {"have", json::array()}})).ok());
+  CHECK_FALSE(
+      DecodeFileStatus(json::to_cbor(json{{"chunks", 2}, {"have", {0, 2}}})).ok());  // index out of range
+  CHECK_FALSE(DecodeFileStatus(json::to_cbor(json{{"chunks", 3}, {"have", {1, 1}}})).ok());  // repeated
+  CHECK_FALSE(
+      DecodeFileStatus(json::to_cbor(json{{"chunks", kMaxFileChunks + 1}, {"have", json::array()}})).ok());
+}

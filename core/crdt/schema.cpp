@@ -46,7 +46,10 @@ Schema Schema::Base() {
           {"content", {FieldType::kString}},  // SHA-256 of the file, hex
           {"size", {FieldType::kInteger}},
           {"media_type", {FieldType::kString}},
-          {"about", {FieldType::kReference}}}});
+          {"about", {FieldType::kReference}},
+          // The key its chunks travel under between devices (hex), kept
+          // only here, inside the review's encrypted changes.
+          {"key", {FieldType::kString}}}});
   return s;
 }
 

@@ -3,6 +3,7 @@
 // file's name, size and SHA-256, and a local record maps that hash to the
 // vault's own attachment id (which is keyed per vault, so it differs between
 // devices).
+#include "caseboard/crypto/aead.h"
 #include "caseboard/crypto/hash.h"
 #include "caseboard/review/replica.h"
 
@@ -20,11 +21,13 @@ Result<std::string> Replica::AttachFile(const std::string& name, const std::stri
                       }));
   std::string content = ToHex(sha.Final());
   batch_.Put({review_id_, "blob", content}, AsBytes(info.id));
+  crypto::SecureBytes transfer_key = crypto::SecureBytes::Random(crypto::kAeadKeySize);
   return AddEntity("attachment",
                    {{"name", name},
                     {"content", content},
                     {"size", static_cast<int64_t>(info.size)},
-                    {"media_type", media_type}},
+                    {"media_type", media_type},
+                    {"key", ToHex(transfer_key.view())}},
                    std::move(compartment));
 }
 

@@ -96,12 +96,12 @@ void BoardClient::Sleep(std::chrono::milliseconds d) const {
 }
 
 Result<HttpRequest> BoardClient::Build(const std::string& method, const std::string& target, Bytes body,
-                                       bool sign) {
+                                       bool sign, const char* content_type) {
   HttpRequest req;
   req.method = method;
   req.target = target;
   req.body = std::move(body);
-  if (method == "POST") req.content_type = kCborType;
+  if (method == "POST") req.content_type = content_type;
   if (sign) {
     std::string nonce = ToHex(crypto::RandomBytes(16));
     CB_ASSIGN_OR_RETURN(req.headers, SignRequest(signer_, device_, req, options_.now_ms(), nonce));
@@ -115,7 +115,7 @@ Result<HttpResponse> BoardClient::Call(const std::string& method, const std::str
   std::chrono::milliseconds delay = policy.first_delay;
   Status last;
   for (int attempt = 1;; ++attempt) {
-    CB_ASSIGN_OR_RETURN(HttpRequest req, Build(method, target, body, call.sign));
+    CB_ASSIGN_OR_RETURN(HttpRequest req, Build(method, target, body, call.sign, call.content_type));
     req.extra_idle_s = call.extra_idle_s;
     auto resp = http_->Send(req);
     std::chrono::milliseconds wait = delay;
@@ -180,6 +180,37 @@ Result<PullResponse> BoardClient::Pull(const std::string& review, uint64_t after
   if (out.next < prev)
     return Status::InvalidArgument("malformed message: the board's next cursor is behind its changes");
   return out;
+}
+
+static std::string FileTarget(const std::string& review, const std::string& file) {
+  return "/v1/reviews/" + review + "/files/" + file;
+}
+
+Result<std::optional<FileStatus>> BoardClient::GetFileStatus(const std::string& review,
+                                                             const std::string& file) {
+  CB_RETURN_IF_ERROR(CheckReviewId(review));
+  auto resp = Call("GET", FileTarget(review, file), {}, {});
+  if (resp.status().IsNotFound()) return std::optional<FileStatus>();
+  if (!resp.ok()) return resp.status();
+  CB_ASSIGN_OR_RETURN(FileStatus status, DecodeFileStatus(resp->body));
+  return std::optional<FileStatus>(std::move(status));
+}
+
+Status BoardClient::PutFileChunk(const std::string& review, const std::string& file, uint32_t chunks,
+                                 uint32_t index, Bytes sealed) {
+  CB_RETURN_IF_ERROR(CheckReviewId(review));
+  std::string target =
+      FileTarget(review, file) + "/" + std::to_string(index) + "?chunks=" + std::to_string(chunks);
+  return Call("POST", target, std::move(sealed), {.content_type = kOctetType}).status();
+}
+
+Result<Bytes> BoardClient::GetFileChunk(const std::string& review, const std::string& file, uint32_t index) {
+  CB_RETURN_IF_ERROR(CheckReviewId(review));
+  CB_ASSIGN_OR_RETURN(HttpResponse resp,
+                      Call("GET", FileTarget(review, file) + "/" + std::to_string(index), {}, {}));
+  if (resp.body.size() > kMaxFileChunkBytes)
+    return Status::InvalidArgument("malformed message: a file piece over 1 MiB");
+  return std::move(resp.body);
 }
 
 static std::string WaitTarget(const std::string& review, uint64_t after, int timeout_s) {

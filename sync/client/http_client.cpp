@@ -270,7 +270,7 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   curl_slist* headers = nullptr;
   auto add = [&](const std::string& line) { headers = curl_slist_append(headers, line.c_str()); };
   add(std::string(kProtocolHeader) + ": " + std::to_string(kProtocolVersion));
-  add("Accept: application/cbor, text/plain");
+  add("Accept: application/cbor, application/octet-stream, text/plain");
   add("Expect:");  // no 100-continue round trip before a push body
   if (!request.content_type.empty()) add("Content-Type: " + request.content_type);
   for (const auto& [name, value] : request.headers) add(name + ": " + value);

@@ -6,6 +6,8 @@
 #include <optional>
 #include <set>
 
+#include "file_sync.h"
+
 namespace caseboard::sync {
 
 namespace {
@@ -113,7 +115,13 @@ class ReviewSync {
     if (unlisted_known || (head_ && *head_ > state_.cursor)) CB_RETURN_IF_ERROR(Pull());
     if (!HasData()) return Status::Ok();
     RemoveRevoked();
-    return Push();
+    CB_RETURN_IF_ERROR(Push());
+    FileSyncCounts files;
+    Status moved = SyncFiles(*s_.client, *replica_, s_.vault, opts_, &files);
+    out_.files_sent = files.uploaded;
+    out_.files_received = files.downloaded;
+    out_.files_waiting = files.waiting;
+    return moved;
   }
 
  private:

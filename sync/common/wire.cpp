@@ -271,4 +271,24 @@ Result<WaitResponse> DecodeWaitResponse(ByteView b) {
   return v;
 }
 
+Bytes Encode(const FileStatus& v) { return json::to_cbor(json{{"chunks", v.chunks}, {"have", v.have}}); }
+
+Result<FileStatus> DecodeFileStatus(ByteView b) {
+  CB_ASSIGN_OR_RETURN(json j, Parse(b));
+  FileStatus v;
+  uint64_t chunks = 0;
+  auto have = j.find("have");
+  if (!GetU64(j, "chunks", &chunks) || chunks == 0 || chunks > kMaxFileChunks || have == j.end() ||
+      !have->is_array() || have->size() > chunks)
+    return Bad("file status");
+  v.chunks = static_cast<uint32_t>(chunks);
+  for (const auto& i : *have) {
+    if (!i.is_number_unsigned() || i.get<uint64_t>() >= chunks ||
+        (!v.have.empty() && i.get<uint64_t>() <= v.have.back()))
+      return Bad("file status piece");
+    v.have.push_back(i.get<uint32_t>());
+  }
+  return v;
+}
+
 }  // namespace caseboard::sync

@@ -98,6 +98,18 @@ class Board {
                              std::function<void()> wake);
   void CancelWait(uint64_t watch);
 
+  // ---- Files (board_files.cpp) ----
+  // GET /v1/reviews/{id}/files/{file}: a member; 404 until a piece is kept.
+  ApiResult<sync::FileStatus> FileStatus(const std::string& device, const std::string& review,
+                                         const std::string& file);
+  // POST /v1/reviews/{id}/files/{file}/{index}?chunks=N: a member who may write.
+  ApiResult<sync::FileStatus> PutFileChunk(const std::string& device, const std::string& review,
+                                           const std::string& file, uint64_t chunks, uint64_t index,
+                                           ByteView sealed);
+  // GET /v1/reviews/{id}/files/{file}/{index}: a member; the sealed piece.
+  ApiResult<Bytes> ReadFileChunk(const std::string& device, const std::string& review,
+                                 const std::string& file, uint64_t index);
+
  private:
   struct ReviewCache {
     MembershipFold fold;

@@ -101,13 +101,26 @@ std::variant<HttpResponse, WaitRequest> Router::Handle(const HttpRequest& reques
     return Reply(std::move(enrolled), enrolled.ok() ? enrolled->device : std::string());
   }
 
-  enum class Route { kNone, kList, kPush, kPull, kWait } route = Route::kNone;
+  enum class Route {
+    kNone,
+    kList,
+    kPush,
+    kPull,
+    kWait,
+    kFileStatus,
+    kFilePut,
+    kFileGet
+  } route = Route::kNone;
+  const bool reviews = seg.size() >= 4 && seg[0] == "v1" && seg[1] == "reviews";
   if (seg.size() == 2 && seg[0] == "v1" && seg[1] == "reviews" && get) route = Route::kList;
-  if (seg.size() == 4 && seg[0] == "v1" && seg[1] == "reviews") {
+  if (reviews && seg.size() == 4) {
     if (seg[3] == "changes" && post) route = Route::kPush;
     if (seg[3] == "changes" && get) route = Route::kPull;
     if (seg[3] == "wait" && get) route = Route::kWait;
   }
+  if (reviews && seg.size() == 5 && seg[3] == "files" && get) route = Route::kFileStatus;
+  if (reviews && seg.size() == 6 && seg[3] == "files")
+    route = post ? Route::kFilePut : get ? Route::kFileGet : route;
   if (route == Route::kNone)
     return Error(ApiError::NotFound("no such endpoint: " + request.method + " " + path));
 
@@ -144,6 +157,22 @@ std::variant<HttpResponse, WaitRequest> Router::Handle(const HttpRequest& reques
         return Error(ApiError::BadRequest("after and timeout must be whole numbers"), *device);
       return WaitRequest{*device, seg[2], *after,
                          static_cast<int>(std::min<uint64_t>(*timeout, sync::kMaxWaitSeconds))};
+    }
+    case Route::kFileStatus:
+      return Reply(board_.FileStatus(*device, seg[2], seg[4]), *device);
+    case Route::kFilePut:
+    case Route::kFileGet: {
+      auto index = QueryNumber({{"i", seg[5]}}, "i", 0);
+      auto chunks = QueryNumber(query, "chunks", 0);
+      if (!index || !chunks)
+        return Error(ApiError::BadRequest("a piece's index and count are whole numbers"), *device);
+      if (route == Route::kFilePut)
+        return Reply(board_.PutFileChunk(*device, seg[2], seg[4], *chunks, *index, request.body), *device);
+      auto piece = board_.ReadFileChunk(*device, seg[2], seg[4], *index);
+      if (!piece.ok()) return Error(piece.error(), *device);
+      HttpResponse r = Cbor(std::move(*piece), *device);
+      r.content_type = sync::kOctetType;
+      return r;
     }
     case Route::kNone:
       break;

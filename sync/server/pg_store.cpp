@@ -15,7 +15,7 @@ namespace caseboard::server {
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 // IF NOT EXISTS throughout: creating the schema is idempotent, and any
 // board process may be the first to meet an empty database.
@@ -36,7 +36,11 @@ CREATE TABLE IF NOT EXISTS changes (
   review TEXT NOT NULL REFERENCES reviews (id), seq BIGINT NOT NULL, hash TEXT NOT NULL,
   compartment TEXT NOT NULL, author TEXT NOT NULL, size BIGINT NOT NULL, received_ms BIGINT NOT NULL,
   sealed BYTEA NOT NULL, PRIMARY KEY (review, seq), UNIQUE (review, hash));
-INSERT INTO caseboard_meta (key, value) VALUES ('schema', '1') ON CONFLICT DO NOTHING;
+CREATE TABLE IF NOT EXISTS file_chunks (
+  review TEXT NOT NULL REFERENCES reviews (id), file TEXT NOT NULL, idx BIGINT NOT NULL, chunks BIGINT NOT NULL,
+  size BIGINT NOT NULL, received_ms BIGINT NOT NULL, sealed BYTEA NOT NULL, PRIMARY KEY (review, file, idx));
+INSERT INTO caseboard_meta (key, value) VALUES ('schema', '2') ON CONFLICT DO NOTHING;
+UPDATE caseboard_meta SET value = '2' WHERE key = 'schema' AND value = '1';
 )sql";
 
 constexpr uint64_t kNonceSweepMs = 60 * 1000;
@@ -91,16 +95,23 @@ class PgStore final : public ServerStore {
       if (used.U64(0, 0) > 0)
         return Status::AlreadyExists(Describe() + " already holds a board; give init an empty database");
     }
-    if (!has_schema) {
+    int version = 0;
+    if (has_schema) {
+      CB_ASSIGN_OR_RETURN(Rows v, Exec("SELECT value FROM caseboard_meta WHERE key = 'schema'"));
+      if (v.size() != 1) return Status::Corruption(Describe() + " has a damaged board schema");
+      version = std::stoi(v.Text(0, 0));
+    }
+    if (version > kSchemaVersion)
+      return Status::Unsupported(Describe() + " was written by a newer caseboard-server; upgrade this one");
+    if (version < kSchemaVersion) {
+      // The schema script is idempotent: it creates what is missing and
+      // records the version. Two processes creating it at once would race on
+      // the catalog, hence the lock.
       CB_RETURN_IF_ERROR(Run("BEGIN"));
-      // Two processes creating the schema at once would race on the catalog.
       CB_RETURN_IF_ERROR(Run("SELECT pg_advisory_xact_lock(7216354)"));
       CB_RETURN_IF_ERROR(Run(kSchema));
       CB_RETURN_IF_ERROR(Run("COMMIT"));
     }
-    CB_ASSIGN_OR_RETURN(Rows v, Exec("SELECT value FROM caseboard_meta WHERE key = 'schema'"));
-    if (v.size() != 1 || std::stoi(v.Text(0, 0)) > kSchemaVersion)
-      return Status::Unsupported(Describe() + " was written by a newer caseboard-server; upgrade this one");
     return Status::Ok();
   }
 
@@ -262,6 +273,42 @@ class PgStore final : public ServerStore {
       if (static_cast<uint64_t>(r.size()) < want) break;
     }
     return out;
+  }
+
+  Status PutFileChunk(const std::string& review, const std::string& file, uint32_t chunks, uint32_t index,
+                      ByteView sealed, uint64_t now_ms) override {
+    CB_ASSIGN_OR_RETURN(
+        Rows known,
+        Exec("SELECT chunks FROM file_chunks WHERE review = $1 AND file = $2 LIMIT 1", {review, file}));
+    if (known.size() > 0 && known.U64(0, 0) != chunks)
+      return Status::InvalidArgument("this file has " + std::to_string(known.U64(0, 0)) + " pieces, not " +
+                                     std::to_string(chunks));
+    return Run(
+        "INSERT INTO file_chunks (review, file, idx, chunks, size, received_ms, sealed) VALUES ($1, $2, $3, "
+        "$4, $5, $6, $7) ON CONFLICT DO NOTHING",
+        {review, file, uint64_t{index}, uint64_t{chunks}, uint64_t{sealed.size()}, now_ms, sealed});
+  }
+
+  Result<std::optional<std::pair<uint32_t, std::vector<uint32_t>>>> FindFile(
+      const std::string& review, const std::string& file) override {
+    CB_ASSIGN_OR_RETURN(
+        Rows r, Exec("SELECT idx, chunks FROM file_chunks WHERE review = $1 AND file = $2 ORDER BY idx",
+                     {review, file}));
+    std::optional<std::pair<uint32_t, std::vector<uint32_t>>> out;
+    for (int i = 0; i < r.size(); ++i) {
+      if (!out) out.emplace(static_cast<uint32_t>(r.U64(i, 1)), std::vector<uint32_t>());
+      out->second.push_back(static_cast<uint32_t>(r.U64(i, 0)));
+    }
+    return out;
+  }
+
+  Result<std::optional<Bytes>> ReadFileChunk(const std::string& review, const std::string& file,
+                                             uint32_t index) override {
+    CB_ASSIGN_OR_RETURN(Rows r,
+                        Exec("SELECT sealed FROM file_chunks WHERE review = $1 AND file = $2 AND idx = $3",
+                             {review, file, uint64_t{index}}));
+    if (r.size() == 0) return std::optional<Bytes>();
+    return std::optional<Bytes>(r.Blob(0, 0));
   }
 
  private:

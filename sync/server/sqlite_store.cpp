@@ -13,7 +13,7 @@ using sqlite::Db;
 using sqlite::Stmt;
 using sqlite::Transaction;
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 constexpr char kSchema[] = R"sql(
 CREATE TABLE devices (
@@ -59,6 +59,20 @@ CREATE TABLE changes (
 );
 )sql";
 
+// Version 2: attachment files.
+constexpr char kSchemaFiles[] = R"sql(
+CREATE TABLE file_chunks (
+  review TEXT NOT NULL REFERENCES reviews (id),
+  file TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  chunks INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  received_ms INTEGER NOT NULL,
+  sealed BLOB NOT NULL,
+  PRIMARY KEY (review, file, idx)
+) WITHOUT ROWID;
+)sql";
+
 // Expired nonces are swept at most this often, not on every request.
 constexpr uint64_t kNonceSweepMs = 60 * 1000;
 
@@ -78,17 +92,18 @@ class SqliteStore final : public ServerStore {
     CB_ASSIGN_OR_RETURN(Stmt version, db_->Prepare("PRAGMA user_version"));
     CB_ASSIGN_OR_RETURN(bool row, version.Step());
     int64_t v = row ? version.Int(0) : 0;
-    if (create && v == 0) {
-      CB_ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
-      CB_RETURN_IF_ERROR(db_->Exec(kSchema));
-      CB_RETURN_IF_ERROR(db_->Exec("PRAGMA user_version = 1"));
-      return tx->Commit();
-    }
-    if (v == 0) return Status::Corruption(db_->path() + " is not a board database (it has no schema)");
+    if (v == 0 && !create)
+      return Status::Corruption(db_->path() + " is not a board database (it has no schema)");
     if (v > kSchemaVersion)
       return Status::Unsupported(db_->path() + " was written by a newer caseboard-server (schema " +
                                  std::to_string(v) + "); upgrade this one");
-    return Status::Ok();
+    if (v == kSchemaVersion) return Status::Ok();
+    // New, or older: brought up to date in one transaction.
+    CB_ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+    if (v < 1) CB_RETURN_IF_ERROR(db_->Exec(kSchema));
+    if (v < 2) CB_RETURN_IF_ERROR(db_->Exec(kSchemaFiles));
+    CB_RETURN_IF_ERROR(db_->Exec("PRAGMA user_version = 2"));
+    return tx->Commit();
   }
 
   std::string Describe() const override { return "sqlite " + db_->path(); }
@@ -274,6 +289,53 @@ class SqliteStore final : public ServerStore {
       total += size;
       out.push_back({s.U64(0), s.Text(1), s.Text(2), s.Text(3), s.U64(4), with_bytes ? s.Blob(6) : Bytes()});
     }
+  }
+
+  Status PutFileChunk(const std::string& review, const std::string& file, uint32_t chunks, uint32_t index,
+                      ByteView sealed, uint64_t now_ms) override {
+    CB_ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+    CB_ASSIGN_OR_RETURN(Stmt known,
+                        db_->Prepare("SELECT chunks FROM file_chunks WHERE review = ? AND file = ? LIMIT 1"));
+    CB_ASSIGN_OR_RETURN(bool found, known.Bind(1, review).Bind(2, file).Step());
+    if (found && known.U64(0) != chunks)
+      return Status::InvalidArgument("this file has " + std::to_string(known.U64(0)) + " pieces, not " +
+                                     std::to_string(chunks));
+    CB_ASSIGN_OR_RETURN(Stmt s,
+                        db_->Prepare("INSERT INTO file_chunks (review, file, idx, chunks, size, received_ms, "
+                                     "sealed) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+    CB_RETURN_IF_ERROR(s.Bind(1, review)
+                           .Bind(2, file)
+                           .Bind(3, uint64_t{index})
+                           .Bind(4, uint64_t{chunks})
+                           .Bind(5, uint64_t{sealed.size()})
+                           .Bind(6, now_ms)
+                           .Bind(7, sealed)
+                           .Run());
+    return tx->Commit();
+  }
+
+  Result<std::optional<std::pair<uint32_t, std::vector<uint32_t>>>> FindFile(
+      const std::string& review, const std::string& file) override {
+    CB_ASSIGN_OR_RETURN(
+        Stmt s,
+        db_->Prepare("SELECT idx, chunks FROM file_chunks WHERE review = ? AND file = ? ORDER BY idx"));
+    s.Bind(1, review).Bind(2, file);
+    std::optional<std::pair<uint32_t, std::vector<uint32_t>>> out;
+    for (;;) {
+      CB_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) return out;
+      if (!out) out.emplace(static_cast<uint32_t>(s.U64(1)), std::vector<uint32_t>());
+      out->second.push_back(static_cast<uint32_t>(s.U64(0)));
+    }
+  }
+
+  Result<std::optional<Bytes>> ReadFileChunk(const std::string& review, const std::string& file,
+                                             uint32_t index) override {
+    CB_ASSIGN_OR_RETURN(
+        Stmt s, db_->Prepare("SELECT sealed FROM file_chunks WHERE review = ? AND file = ? AND idx = ?"));
+    CB_ASSIGN_OR_RETURN(bool found, s.Bind(1, review).Bind(2, file).Bind(3, uint64_t{index}).Step());
+    if (!found) return std::optional<Bytes>();
+    return std::optional<Bytes>(s.Blob(0));
   }
 
  private:

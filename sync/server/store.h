@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "caseboard/bytes.h"
@@ -105,6 +106,18 @@ class ServerStore {
                                                         size_t limit, size_t max_bytes,
                                                         const std::vector<std::string>& compartments,
                                                         bool with_bytes) = 0;
+
+  // ---- Files: sealed pieces of attachments, by the name clients give them ----
+  // Keeps piece `index` of a file of `chunks` pieces. A piece already kept is
+  // left as it is (uploads are resumed and repeated); kInvalidArgument if the
+  // file is known with another number of pieces.
+  virtual Status PutFileChunk(const std::string& review, const std::string& file, uint32_t chunks,
+                              uint32_t index, ByteView sealed, uint64_t now_ms) = 0;
+  // The file's number of pieces and the indices kept (ascending); nullopt if none is.
+  virtual Result<std::optional<std::pair<uint32_t, std::vector<uint32_t>>>> FindFile(
+      const std::string& review, const std::string& file) = 0;
+  virtual Result<std::optional<Bytes>> ReadFileChunk(const std::string& review, const std::string& file,
+                                                     uint32_t index) = 0;
 };
 
 }  // namespace caseboard::server

@@ -58,10 +58,14 @@ sync::SyncOptions Options(const Context& ctx) {
   // Progress on a terminal only: scripts read stdout and want it quiet.
   if (isatty(STDERR_FILENO)) {
     o.progress = [](const sync::SyncProgress& p) {
+      using Phase = sync::SyncProgress::Phase;
       std::cerr << "\r" << p.review.substr(0, 8) << "  "
-                << (p.phase == sync::SyncProgress::Phase::kPull ? "received " : "sent ") << p.done;
-      if (p.total) std::cerr << "/" << p.total;
-      std::cerr << " changes   \r" << std::flush;
+                << (p.phase == Phase::kPull   ? "received "
+                    : p.phase == Phase::kPush ? "sent "
+                                              : "files ")
+                << (p.phase == Phase::kFiles ? p.done >> 10 : p.done);
+      if (p.total) std::cerr << "/" << (p.phase == Phase::kFiles ? p.total >> 10 : p.total);
+      std::cerr << (p.phase == Phase::kFiles ? " KiB   \r" : " changes   \r") << std::flush;
     };
   }
   return o;
@@ -72,6 +76,9 @@ std::string Summary(const sync::ReviewSyncResult& r) {
   std::string s = "pulled " + std::to_string(r.pulled) + ", pushed " + std::to_string(r.pushed);
   if (!r.refused.empty()) s += ", refused " + std::to_string(r.refused.size());
   if (r.pending) s += ", " + std::to_string(r.pending) + " still to send";
+  if (r.files_sent) s += ", files sent " + std::to_string(r.files_sent);
+  if (r.files_received) s += ", files received " + std::to_string(r.files_received);
+  if (r.files_waiting) s += ", " + std::to_string(r.files_waiting) + " file(s) not on the board yet";
   for (const auto& d : r.removed) s += ", removed revoked device " + d;
   if (r.joined && r.status.ok()) s += " (new on this device)";
   return s;
@@ -91,7 +98,8 @@ bool PrintReport(const sync::SyncReport& report, bool quiet_when_idle) {
       std::cerr << "caseboard-cli: review " << r.review << ": " << r.status.message() << "\n";
       continue;
     }
-    bool idle = r.pulled == 0 && r.pushed == 0 && r.refused.empty() && r.removed.empty();
+    bool idle = r.pulled == 0 && r.pushed == 0 && r.refused.empty() && r.removed.empty() &&
+                r.files_sent == 0 && r.files_received == 0;
     if (!(idle && quiet_when_idle)) std::cout << "review " << r.review << ": " << Summary(r) << "\n";
   }
   return ok;

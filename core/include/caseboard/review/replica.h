@@ -129,6 +129,34 @@ class Replica {
   // Streams an attachment entity's file out, checking its content hash.
   Status ExtractFile(const std::string& entity, const store::WriteFn& write) const;
 
+  // ---- Files between devices (the sync engine moves them). ----
+  // A file travels as `chunks` pieces of at most kFileChunkBytes, each
+  // sealed (AES-256-GCM) under a random key that AttachFile keeps only in
+  // the attachment entity, so only devices that can read the entity can open
+  // them; the AAD binds each piece to its file, position and count. The
+  // board knows the file by `id`, derived from that key: it learns nothing
+  // of the content, and cannot swap, reorder or truncate pieces unnoticed.
+  static constexpr size_t kFileChunkBytes = 1 << 20;
+  struct FileRef {
+    std::string entity;
+    std::string content;  // SHA-256 of the file, hex
+    uint64_t size = 0;
+    std::string id;  // the board's name for it (64 hex)
+    uint32_t chunks = 0;
+    bool here = false;  // this vault holds the file
+  };
+  // The files of visible attachment entities this device can read.
+  std::vector<FileRef> Files() const;
+  // Reads the file (which must be here) and hands out its sealed pieces in order.
+  Status SealFileChunks(const FileRef& file,
+                        const std::function<Status(uint32_t index, Bytes sealed)>& each) const;
+  // Keeps one piece of a file that is not here yet, once it opens (kAuthFailed if not).
+  Status StoreFileChunk(const FileRef& file, uint32_t index, ByteView sealed);
+  // The pieces of a file not here yet that are still to come.
+  Result<std::vector<uint32_t>> MissingFileChunks(const FileRef& file) const;
+  // Once every piece is kept: the file into the vault, its SHA-256 checked, the pieces dropped.
+  Status AssembleFile(const FileRef& file);
+
   // ---- Membership (owners only). ----
   Status AddMember(const store::DeviceIdentity& who, crdt::Role role,
                    const std::set<std::string>& compartments);

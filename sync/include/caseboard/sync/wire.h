@@ -31,6 +31,11 @@ inline constexpr size_t kMaxPushChanges = 1000;
 inline constexpr size_t kMaxPullChanges = 2000;
 inline constexpr int kMaxWaitSeconds = 30;
 inline constexpr uint64_t kInviteLifetimeMs = 7ull * 24 * 3600 * 1000;
+// Files travel in sealed pieces of at most 1 MiB of content
+// (review::Replica::kFileChunkBytes) plus the AEAD's nonce and tag.
+inline constexpr size_t kMaxFileChunkBytes = (1 << 20) + 64;
+inline constexpr uint32_t kMaxFileChunks = 1 << 16;  // 64 GiB per file
+inline constexpr char kOctetType[] = "application/octet-stream";
 
 // What a device signs for a request (docs/protocol.md, "Authenticating requests").
 Bytes RequestSigningInput(std::string_view method, std::string_view target, ByteView body, uint64_t time_ms,
@@ -97,6 +102,14 @@ struct WaitResponse {
   uint64_t head = 0;
 };
 
+// GET /v1/reviews/{id}/files/{file}: how many pieces the file has and which
+// of them the board holds.
+struct FileStatus {
+  uint32_t chunks = 0;
+  std::vector<uint32_t> have;  // ascending
+  bool complete() const { return have.size() == chunks; }
+};
+
 Bytes Encode(const ErrorBody& v);
 Bytes Encode(const EnrolRequest& v);
 Bytes Encode(const EnrolResponse& v);
@@ -105,6 +118,7 @@ Bytes Encode(const PushRequest& v);
 Bytes Encode(const PushResponse& v);
 Bytes Encode(const PullResponse& v);
 Bytes Encode(const WaitResponse& v);
+Bytes Encode(const FileStatus& v);
 
 // Decoders refuse anything malformed with kInvalidArgument and a message
 // that names the field.
@@ -116,5 +130,6 @@ Result<PushRequest> DecodePushRequest(ByteView b);
 Result<PushResponse> DecodePushResponse(ByteView b);
 Result<PullResponse> DecodePullResponse(ByteView b);
 Result<WaitResponse> DecodeWaitResponse(ByteView b);
+Result<FileStatus> DecodeFileStatus(ByteView b);
 
 }  // namespace caseboard::sync

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -85,6 +86,14 @@ class BoardClient {
   // GET /v1/reviews/{id}/wait?after=N&timeout=S (S is capped at kMaxWaitSeconds).
   Result<WaitResponse> Wait(const std::string& review, uint64_t after, int timeout_s);
 
+  // GET /v1/reviews/{id}/files/{file}: nullopt while the board has no piece of it.
+  Result<std::optional<FileStatus>> GetFileStatus(const std::string& review, const std::string& file);
+  // POST /v1/reviews/{id}/files/{file}/{index}?chunks=N: one sealed piece.
+  Status PutFileChunk(const std::string& review, const std::string& file, uint32_t chunks, uint32_t index,
+                      Bytes sealed);
+  // GET /v1/reviews/{id}/files/{file}/{index}: one sealed piece.
+  Result<Bytes> GetFileChunk(const std::string& review, const std::string& file, uint32_t index);
+
   // A wait signed now and sent later by SendSignedWait, perhaps from another
   // thread and without the vault (sync --watch waits with the vault closed).
   // The board accepts it within kMaxClockSkewMs of signing, once.
@@ -103,12 +112,14 @@ class BoardClient {
     bool sign = true;
     bool retry_conflict = false;  // 409 is worth another try (pushes)
     long extra_idle_s = 0;
+    const char* content_type = kCborType;  // of a POST's body
   };
   // Sends, signing each try afresh and retrying as the policy allows.
   // Returns the 2xx response, or the failure as a Status.
   Result<HttpResponse> Call(const std::string& method, const std::string& target, Bytes body,
                             const CallOptions& call);
-  Result<HttpRequest> Build(const std::string& method, const std::string& target, Bytes body, bool sign);
+  Result<HttpRequest> Build(const std::string& method, const std::string& target, Bytes body, bool sign,
+                            const char* content_type = kCborType);
   void Sleep(std::chrono::milliseconds d) const;
 
   std::string device_;

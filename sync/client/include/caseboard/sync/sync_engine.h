@@ -14,6 +14,9 @@
 //      Entries this sync has just pulled are on the board already and are
 //      passed over. A change the board refuses is reported (and kept in the
 //      status), not sent again.
+//   4. files: attachment files this device holds are uploaded, those it
+//      lacks downloaded, in sealed pieces (file_sync.h); resumed piece by
+//      piece after an interruption.
 // Pulling first means the owner acts on current membership and the push
 // does not echo back what was just received. Either order would be safe:
 // an interrupted sync resumes without loss, because a cursor or count is
@@ -40,10 +43,10 @@
 namespace caseboard::sync {
 
 struct SyncProgress {
-  enum class Phase { kPull, kPush };
+  enum class Phase { kPull, kPush, kFiles };
   std::string review;
   Phase phase = Phase::kPull;
-  uint64_t done = 0;   // changes received or sent so far in this phase
+  uint64_t done = 0;   // changes received or sent so far in this phase (kFiles: bytes)
   uint64_t total = 0;  // the best estimate of all of them (0 if unknown)
 };
 
@@ -76,6 +79,9 @@ struct ReviewSyncResult {
   uint64_t pulled = 0;                           // changes received from the board
   std::map<review::Outcome, uint64_t> received;  // what became of them
   uint64_t pushed = 0;                           // changes sent that the board now holds
+  uint64_t files_sent = 0;                       // attachment files the board now holds in full
+  uint64_t files_received = 0;                   // attachment files now in this vault
+  uint64_t files_waiting = 0;  // attachment files not on the board yet (their author has not synced)
   std::vector<RefusedChange> refused;
   std::vector<std::string> removed;   // revoked devices removed from the review
   std::vector<std::string> warnings;  // things that did not stop the sync
