@@ -162,3 +162,32 @@ TEST_CASE("the server refuses TLS below 1.2") {
   CliRun modern = RunProgram("/usr/bin/openssl", {"s_client", "-connect", connect, "-tls1_2", "-brief"});
   CHECK(modern.exit_code == 0);
 }
+
+TEST_CASE("a device that may read some compartments gets those, and the rest of the history once let in") {
+  TempDir dir;
+  BoardServer board;
+  std::vector<Device> d = JoinAll(dir, board, {"chair", "panel"});
+  std::string review = d[0].Ok({"review", "create", "--title", "Review of Child J"});
+  d[0].Ok({"member", "add", review, IdentityOf(d[1]), "--role", "editor", "--compartments", "general"});
+  // General records written after family ones, on the same device.
+  d[0].Ok({"entity", "add", review, "note", "title=Family contact MARKER-FAM-61d0", "--compartment", "family"});
+  d[0].Ok({"entity", "add", review, "note", "title=Panel minutes"});
+  d[0].Ok({"sync"});
+  d[1].Ok({"sync"});
+  std::string seen = d[1].Ok({"review", "show", review});
+  CHECK(seen.find("Panel minutes") != std::string::npos);
+  CHECK(seen.find("MARKER-FAM-61d0") == std::string::npos);
+  CHECK(d[1].Ok({"changes", "quarantined", review}).empty());  // nothing left waiting for what it may not see
+  d[1].Ok({"entity", "add", review, "note", "title=Reply from the panel"});
+  d[1].Ok({"sync"});
+
+  // Let in to the family compartment: the family history arrives too.
+  d[0].Ok({"member", "add", review, IdentityOf(d[1]), "--role", "editor", "--compartments", "general,family"});
+  d[0].Ok({"sync"});
+  d[1].Ok({"sync"});
+  seen = d[1].Ok({"review", "show", review});
+  CHECK(seen.find("MARKER-FAM-61d0") != std::string::npos);
+  CHECK(seen.find("Reply from the panel") != std::string::npos);
+  CHECK(d[1].Ok({"changes", "quarantined", review}).empty());
+  CHECK(d[0].Ok({"review", "hash", review}) == d[1].Ok({"review", "hash", review}));
+}

@@ -149,7 +149,8 @@ Result<ReceiveResult> Replica::Evaluate(const Change& change, const std::vector<
 
   // 4. Each device's changes form one unbroken sequence.
   uint64_t last = 0;
-  if (auto it = author_seq_.find(h.author); it != author_seq_.end()) last = it->second;
+  if (auto it = author_seq_.find(LaneKey(h.author, h.compartment)); it != author_seq_.end())
+    last = it->second;
   if (h.seq <= last)
     return Quarantined(change, "its author signed two different changes numbered " + std::to_string(h.seq));
   if (h.seq != last + 1)
@@ -224,14 +225,16 @@ void Replica::ApplyVerified(const Change& change, const std::vector<crdt::Op>* o
     if (node.vc.size() < dv.size()) node.vc.resize(dv.size(), 0);
     for (size_t i = 0; i < dv.size(); ++i) node.vc[i] = std::max(node.vc[i], dv[i]);
   }
-  auto [who, fresh] = vc_index_.try_emplace(h.author, static_cast<uint32_t>(vc_devices_.size()));
-  if (fresh) vc_devices_.push_back(h.author);
+  const std::string lane = LaneKey(h.author, h.compartment);
+  auto [who, fresh] = vc_index_.try_emplace(lane, static_cast<uint32_t>(vc_devices_.size()));
+  if (fresh) vc_devices_.push_back(lane);
   if (node.vc.size() <= who->second) node.vc.resize(who->second + 1, 0);
   node.vc[who->second] = std::max(node.vc[who->second], h.seq);
   nodes_[change.hash] = std::move(node);
-  for (const Hash& d : h.deps) heads_.erase(d);
-  heads_.insert(change.hash);
-  author_seq_[h.author] = h.seq;
+  std::set<Hash>& heads = heads_[h.compartment];
+  for (const Hash& d : h.deps) heads.erase(d);
+  heads.insert(change.hash);
+  author_seq_[lane] = h.seq;
   (void)clock_.Observe(h.hlc);  // plausibility was checked above
   ++since_snapshot_;
   if (!ops) return;
@@ -249,8 +252,13 @@ void Replica::ApplyOps(const Change& change, const std::vector<crdt::Op>& ops) {
   // Text edits are judged against what this change's author had seen.
   const std::vector<uint64_t>& vc = nodes_.at(change.hash).vc;
   crdt::TextSequence::Provenance from{h.seq, {}};
-  for (const auto& [device, index] : vc_index_)  // in device order, as Provenance wants
-    if (index < vc.size() && vc[index] > 0) from.seen.emplace_back(device, vc[index]);
+  // This lane's entries: lane keys sort by device first, so they come in
+  // device order, as Provenance wants.
+  for (const auto& [lane, index] : vc_index_) {
+    auto [device, compartment] = SplitLaneKey(lane);
+    if (compartment == h.compartment && index < vc.size() && vc[index] > 0)
+      from.seen.emplace_back(device, vc[index]);
+  }
   for (size_t i = 0; i < ops.size(); ++i) {
     uint32_t index = static_cast<uint32_t>(i);
     doc_.Apply(ops[i], crdt::Stamp{h.hlc, h.author, index}, h.compartment,

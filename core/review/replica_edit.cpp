@@ -36,10 +36,14 @@ Result<Hash> Replica::CommitLocal(const std::string& compartment, std::vector<cr
   crdt::ChangeHeader h;
   h.review = review_id_;
   h.author = device_id_;
-  auto mine = author_seq_.find(device_id_);
+  auto mine = author_seq_.find(LaneKey(device_id_, compartment));
   h.seq = (mine == author_seq_.end() ? 0 : mine->second) + 1;
   h.hlc = clock_.Now();
-  h.deps.assign(heads_.begin(), heads_.end());
+  // Its own lane and the membership lane (see heads_).
+  std::set<Hash> deps = heads_[compartment];
+  if (compartment != crdt::kMembership)
+    deps.insert(heads_[crdt::kMembership].begin(), heads_[crdt::kMembership].end());
+  h.deps.assign(deps.begin(), deps.end());
   h.compartment = compartment;
   const crypto::SecureBytes* key = nullptr;
   if (compartment == crdt::kMembership) {

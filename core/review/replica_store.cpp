@@ -21,7 +21,7 @@ using nlohmann::json;
 
 // 2: text fields are sequences (TextSequence::Encode), no longer registers.
 // 3: each node carries its vector clock.
-constexpr int kSnapshotVersion = 3;
+constexpr int kSnapshotVersion = 4;  // 4: history in lanes per compartment
 
 namespace {
 
@@ -183,7 +183,8 @@ Status Replica::Load() {
         mchanges_[HashFrom(m.at(0))] = MembershipChange{{m.at(1).get<uint64_t>(), m.at(2).get<uint32_t>()},
                                                         m.at(3).get<std::string>(),
                                                         m.at(4).get<std::vector<crdt::Op>>()};
-      for (const auto& h : s.at("heads")) heads_.insert(HashFrom(h));
+      for (const auto& [compartment, hs] : s.at("heads").items())
+        for (const auto& h : hs) heads_[compartment].insert(HashFrom(h));
       author_seq_ = s.at("authors").get<std::map<std::string, uint64_t>>();
       clock_.Restore({s.at("clock").at(0).get<uint64_t>(), s.at("clock").at(1).get<uint32_t>()});
       next_log_ = snapshot_log_ = s.at("log").get<uint64_t>();
@@ -293,8 +294,12 @@ Status Replica::Snapshot() {
   json mchanges = json::array();
   for (const auto& [h, m] : mchanges_)
     mchanges.push_back({Bin(h), m.hlc.wall_ms, m.hlc.counter, m.author, m.ops});
-  json heads = json::array();
-  for (const auto& h : heads_) heads.push_back(Bin(h));
+  json heads = json::object();
+  for (const auto& [compartment, hs] : heads_) {
+    json list = json::array();
+    for (const auto& h : hs) list.push_back(Bin(h));
+    heads[compartment] = std::move(list);
+  }
   json waiting = json::array(), unreadable_hashes = json::object();
   for (const auto* group : {&pending_, &held_, &unreadable_})
     for (const auto& [h, c] : *group) waiting.push_back(json::binary_t(c.sealed));

@@ -112,7 +112,17 @@ class ReviewSync {
     // otherwise this device has been removed from it, and asking for changes
     // makes the board say so. So does asking for one the vault does not have.
     bool unlisted_known = !head_ && (!local_ || state_.cursor > 0);
+    std::set<std::string> could_read = Readable();
     if (unlisted_known || (head_ && *head_ > state_.cursor)) CB_RETURN_IF_ERROR(Pull());
+    // The board sends a device only the compartments it may read: one it has
+    // just been given comes with history that is behind the cursor. Fetch
+    // everything once more (what is here already is passed over).
+    std::set<std::string> can_read = Readable();
+    if (state_.cursor > 0 &&
+        !std::includes(could_read.begin(), could_read.end(), can_read.begin(), can_read.end())) {
+      state_.cursor = 0;
+      CB_RETURN_IF_ERROR(Pull());
+    }
     if (!HasData()) return Status::Ok();
     RemoveRevoked();
     CB_RETURN_IF_ERROR(Push());
@@ -125,6 +135,12 @@ class ReviewSync {
   }
 
  private:
+  // The compartments this device is a member of now, by the replica's membership.
+  std::set<std::string> Readable() const {
+    const crdt::Member* me = replica_->membership().Find(replica_->device());
+    return me ? me->compartments : std::set<std::string>();
+  }
+
   // Per-review records are written only for a review the vault holds (see sync_state.h).
   bool HasData() const { return local_ || out_.pulled > 0; }
 

@@ -196,7 +196,7 @@ class Replica {
   struct Node {
     clock::Hlc hlc;
     uint32_t mset = 0;  // index into msets_: membership changes in its causal past (and itself)
-    // Vector clock: for each device (indexed as vc_devices_), the highest seq
+    // Vector clock: for each lane (indexed as vc_devices_), the highest seq
     // of its changes in this change's causal past, itself included. Text edits
     // are judged against it (TextSequence::Provenance).
     std::vector<uint64_t> vc;
@@ -208,6 +208,16 @@ class Replica {
   };
 
   Replica(store::Vault& vault, std::string review_id, ReplicaOptions options);
+
+  // A lane: one device's changes in one compartment (see heads_). Device ids
+  // are hex, so the separator is unambiguous.
+  static std::string LaneKey(const std::string& device, const std::string& compartment) {
+    return device + "/" + compartment;
+  }
+  static std::pair<std::string, std::string> SplitLaneKey(const std::string& lane) {
+    size_t slash = lane.find('/');
+    return {lane.substr(0, slash), slash == std::string::npos ? std::string() : lane.substr(slash + 1)};
+  }
 
   Status Load();
   Status LoadKeys();
@@ -257,10 +267,15 @@ class Replica {
   crdt::Membership membership_;  // all applied membership changes, folded in timestamp order
   std::map<crdt::Hash, MembershipChange> mchanges_;
   std::map<crdt::Hash, Node> nodes_;  // applied or unreadable changes
-  std::vector<std::string> vc_devices_;
+  // History runs in lanes, one per compartment (see LaneOf): a change builds
+  // on the heads of its own lane and of the membership lane only, and each
+  // author numbers its changes per lane. A device that may read some
+  // compartments and not others (the board sends it only those) therefore
+  // has every change its own ones build on, and still notices a missing one.
+  std::vector<std::string> vc_devices_;  // lane keys ("device/compartment")
   std::map<std::string, uint32_t> vc_index_;
-  std::set<crdt::Hash> heads_;
-  std::map<std::string, uint64_t> author_seq_;
+  std::map<std::string, std::set<crdt::Hash>> heads_;  // compartment -> heads of its lane
+  std::map<std::string, uint64_t> author_seq_;         // lane key -> last seq
 
   std::vector<std::vector<crdt::Hash>> msets_;
   std::map<std::vector<crdt::Hash>, uint32_t> mset_index_;
