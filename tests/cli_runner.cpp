@@ -61,6 +61,11 @@ CliRun Cli(const std::vector<std::string>& args, const std::vector<std::string>&
   return RunProgram(CASEBOARD_CLI_PATH, args, env);
 }
 
+int SpawnCli(const std::vector<std::string>& args, const std::vector<std::string>& env,
+             const std::string& out_path, const std::string& err_path) {
+  return SpawnProgram(CASEBOARD_CLI_PATH, args, env, out_path, err_path);
+}
+
 std::string Trimmed(const std::string& s) {
   std::string t = s;
   while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();

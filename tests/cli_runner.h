@@ -25,6 +25,9 @@ int SpawnProgram(const std::string& program, const std::vector<std::string>& arg
 
 // Runs caseboard-cli.
 CliRun Cli(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
+// Starts caseboard-cli without waiting (see SpawnProgram).
+int SpawnCli(const std::vector<std::string>& args, const std::vector<std::string>& env,
+             const std::string& out_path, const std::string& err_path);
 
 // The output's last line without its newline (ids printed by create/add).
 std::string Trimmed(const std::string& s);

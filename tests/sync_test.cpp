@@ -2,9 +2,14 @@
 // three devices driven through caseboard-cli, as a review team uses them.
 #include <doctest/doctest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 #include "board_fixture.h"
 #include "caseboard/sync/wire.h"
@@ -170,7 +175,8 @@ TEST_CASE("a device that may read some compartments gets those, and the rest of 
   std::string review = d[0].Ok({"review", "create", "--title", "Review of Child J"});
   d[0].Ok({"member", "add", review, IdentityOf(d[1]), "--role", "editor", "--compartments", "general"});
   // General records written after family ones, on the same device.
-  d[0].Ok({"entity", "add", review, "note", "title=Family contact MARKER-FAM-61d0", "--compartment", "family"});
+  d[0].Ok(
+      {"entity", "add", review, "note", "title=Family contact MARKER-FAM-61d0", "--compartment", "family"});
   d[0].Ok({"entity", "add", review, "note", "title=Panel minutes"});
   d[0].Ok({"sync"});
   d[1].Ok({"sync"});
@@ -182,7 +188,8 @@ TEST_CASE("a device that may read some compartments gets those, and the rest of 
   d[1].Ok({"sync"});
 
   // Let in to the family compartment: the family history arrives too.
-  d[0].Ok({"member", "add", review, IdentityOf(d[1]), "--role", "editor", "--compartments", "general,family"});
+  d[0].Ok(
+      {"member", "add", review, IdentityOf(d[1]), "--role", "editor", "--compartments", "general,family"});
   d[0].Ok({"sync"});
   d[1].Ok({"sync"});
   seen = d[1].Ok({"review", "show", review});
@@ -190,4 +197,59 @@ TEST_CASE("a device that may read some compartments gets those, and the rest of 
   CHECK(seen.find("Reply from the panel") != std::string::npos);
   CHECK(d[1].Ok({"changes", "quarantined", review}).empty());
   CHECK(d[0].Ok({"review", "hash", review}) == d[1].Ok({"review", "hash", review}));
+}
+
+TEST_CASE("a watching device gets others' changes as they are pushed, and sends its own; status tells") {
+  TempDir dir;
+  BoardServer board;
+  std::vector<Device> d = JoinAll(dir, board, {"chair", "reviewer"});
+  std::string review = d[0].Ok({"review", "create", "--title", "Review of Child K"});
+  d[0].Ok({"member", "add", review, IdentityOf(d[1]), "--role", "editor"});
+  d[0].Ok({"sync"});
+  d[1].Ok({"sync"});
+
+  // Offline work is counted as waiting to be sent.
+  d[0].Ok({"entity", "add", review, "note", "title=Written offline"});
+  std::string status = d[0].Ok({"status", "--json"});
+  CHECK(status.find("\"pending\": 1") != std::string::npos);
+  CHECK(status.find("\"last_error\": \"\"") != std::string::npos);
+  d[0].Ok({"sync"});
+  CHECK(d[0].Ok({"status", "--json"}).find("\"pending\": 0") != std::string::npos);
+
+  std::vector<std::string> args = {"--vault", d[1].vault, "sync", "--watch"};
+  int watcher = SpawnCli(args, d[1].env, dir.Sub("watch.out"), dir.Sub("watch.err"));
+  REQUIRE(watcher > 0);
+  // Seen by the long poll, not by the next timed round (25 s): well within the bound below.
+  auto seen_by_reviewer = [&](const std::string& marker) {
+    for (int i = 0; i < 100; ++i) {
+      CliRun shown = d[1].Run({"review", "show", review});  // may meet the watcher's sync: busy
+      if (shown.exit_code == 0 && shown.out.find(marker) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  };
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // its first round and long poll
+  d[0].Ok({"entity", "add", review, "note", "title=Live MARKER-LIVE-1"});
+  d[0].Ok({"sync"});
+  CHECK(seen_by_reviewer("MARKER-LIVE-1"));
+
+  // Its own edits go out without a command (it notices the vault changed).
+  CliRun added;
+  for (int i = 0;
+       i < 50 && (added = d[1].Run({"entity", "add", review, "note", "title=From the field"})).exit_code; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  REQUIRE(added.exit_code == 0);
+  bool arrived = false;
+  for (int i = 0; i < 50 && !arrived; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    d[0].Ok({"sync"});
+    arrived = d[0].Ok({"review", "show", review}).find("From the field") != std::string::npos;
+  }
+  CHECK(arrived);
+
+  kill(watcher, SIGTERM);
+  int wstatus = 0;
+  REQUIRE(waitpid(watcher, &wstatus, 0) == watcher);
+  CHECK(WIFEXITED(wstatus));
+  CHECK(WEXITSTATUS(wstatus) == 0);
 }
