@@ -2,6 +2,7 @@
 #include "caseboard/review/replica.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "caseboard/crypto/aead.h"
 #include "caseboard/crypto/hash.h"
@@ -130,7 +131,9 @@ Result<ReceiveResult> Replica::Evaluate(const Change& change, const std::vector<
     if (!author) return Quarantined(change, "author device " + h.author + " is not a member of this review");
     // A change this device has just sealed needs no check of its own
     // signature; membership, sequence and schema are still judged below.
-    if (!sealed_here && !crdt::VerifyChangeSignature(change, author->identity.signing_key).ok())
+    auto checked = preverified_.find(change.hash);
+    bool verified = checked != preverified_.end() && checked->second == author->identity.signing_key;
+    if (!sealed_here && !verified && !crdt::VerifyChangeSignature(change, author->identity.signing_key).ok())
       return Quarantined(change, "signature does not verify (forged or altered)");
     if (membership_change) {
       if (!m.IsOwner(h.author))
@@ -394,14 +397,52 @@ Result<ReceiveResult> Replica::Receive(ByteView sealed) {
   return results.front();
 }
 
+void Replica::PreverifySignatures(const std::vector<std::optional<crdt::Change>>& changes) {
+  preverified_.clear();
+  // The authors' keys as the membership stands now (removed members
+  // included: their earlier changes are still theirs).
+  std::vector<std::pair<const crdt::Change*, crypto::Ed25519PublicKey>> work;
+  for (const auto& c : changes) {
+    if (!c || c->header.deps.empty() || nodes_.count(c->hash)) continue;
+    auto m = membership_.members().find(c->header.author);
+    if (m != membership_.members().end()) work.emplace_back(&*c, m->second.identity.signing_key);
+  }
+  unsigned threads = std::min<unsigned>(std::max(1u, std::thread::hardware_concurrency()), 8);
+  if (work.size() < 64 || threads < 2) return;  // not worth the threads; Evaluate verifies
+  std::vector<uint8_t> ok(work.size(), 0);
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      for (size_t i = t; i < work.size(); i += threads)
+        ok[i] = crdt::VerifyChangeSignature(*work[i].first, work[i].second).ok() ? 1 : 0;
+    });
+  for (auto& th : pool) th.join();
+  for (size_t i = 0; i < work.size(); ++i)
+    if (ok[i]) preverified_.emplace(work[i].first->hash, work[i].second);
+}
+
 Result<std::vector<ReceiveResult>> Replica::ReceiveAll(const std::vector<Bytes>& sealed) {
   // Local typing is signed first, so the change records what its author saw.
   CB_RETURN_IF_ERROR(FlushText());
   RetryHeld();
   std::vector<ReceiveResult> results;
   std::vector<Hash> hashes;  // of each result, for the final report below
-  for (const Bytes& bytes : sealed) {
-    auto change = crdt::ParseChange(bytes);
+  // Signature checks dominate a large batch (a first sync): they run ahead
+  // on every core, in windows so that memory stays bounded.
+  constexpr size_t kWindow = 1024;
+  std::vector<std::optional<crdt::Change>> window;
+  for (size_t i = 0; i < sealed.size(); ++i) {
+    if (i % kWindow == 0) {
+      window.clear();
+      for (size_t j = i; j < std::min(sealed.size(), i + kWindow); ++j) {
+        auto parsed = crdt::ParseChange(sealed[j]);
+        window.push_back(parsed.ok() ? std::optional<crdt::Change>(std::move(parsed).value()) : std::nullopt);
+      }
+      PreverifySignatures(window);
+    }
+    const Bytes& bytes = sealed[i];
+    std::optional<crdt::Change>& slot = window[i % kWindow];
+    Result<crdt::Change> change = slot ? Result<crdt::Change>(std::move(*slot)) : crdt::ParseChange(bytes);
     if (!change.ok()) {
       Hash hash = crypto::Sha256(bytes);
       std::string reason = "not a valid change: " + change.status().message();
@@ -424,6 +465,7 @@ Result<std::vector<ReceiveResult>> Replica::ReceiveAll(const std::vector<Bytes>&
     // Write as we go so a large import holds at most this many changes in memory.
     if (results.size() % 1000 == 0) CB_RETURN_IF_ERROR(WriteBatched());
   }
+  preverified_.clear();
   // Report where each change ended up: a change that waited for an earlier
   // one, or for keys later in the same batch, was applied after all.
   for (size_t i = 0; i < results.size(); ++i) {

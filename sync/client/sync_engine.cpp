@@ -60,22 +60,24 @@ struct Window {
 Result<Window> ReadWindow(const review::Replica& replica, uint64_t from,
                           const std::set<std::string>& on_board) {
   Window w;
-  uint64_t index = 0;
+  uint64_t index = from;
   size_t bytes = 0;
-  Status s = replica.ForEachChange([&](const crdt::Change& c) {
-    if (index >= from) {
-      if (w.entries.size() >= kWindowChanges ||
-          (!w.entries.empty() && bytes + c.sealed.size() > kWindowBytes)) {
-        w.truncated = true;
-        return Status::Busy("window full");  // stops the scan; w.truncated says it was us
-      }
-      bool known = on_board.count(c.HashHex()) != 0;
-      w.entries.push_back({index, known ? Bytes() : c.sealed, known});
-      bytes += known ? 0 : c.sealed.size();
-    }
-    ++index;
-    return Status::Ok();
-  });
+  Status s = replica.ForEachChange(
+      [&](const crdt::Change& c) {
+        if (index >= from) {
+          if (w.entries.size() >= kWindowChanges ||
+              (!w.entries.empty() && bytes + c.sealed.size() > kWindowBytes)) {
+            w.truncated = true;
+            return Status::Busy("window full");  // stops the scan; w.truncated says it was us
+          }
+          bool known = on_board.count(c.HashHex()) != 0;
+          w.entries.push_back({index, known ? Bytes() : c.sealed, known});
+          bytes += known ? 0 : c.sealed.size();
+        }
+        ++index;
+        return Status::Ok();
+      },
+      from);
   if (w.truncated) return w;
   CB_RETURN_IF_ERROR(s);
   w.end = index;
@@ -113,12 +115,13 @@ class ReviewSync {
     // makes the board say so. So does asking for one the vault does not have.
     bool unlisted_known = !head_ && (!local_ || state_.cursor > 0);
     std::set<std::string> could_read = Readable();
+    bool had_history = state_.cursor > 0;
     if (unlisted_known || (head_ && *head_ > state_.cursor)) CB_RETURN_IF_ERROR(Pull());
     // The board sends a device only the compartments it may read: one it has
     // just been given comes with history that is behind the cursor. Fetch
     // everything once more (what is here already is passed over).
     std::set<std::string> can_read = Readable();
-    if (state_.cursor > 0 &&
+    if (had_history &&
         !std::includes(could_read.begin(), could_read.end(), can_read.begin(), can_read.end())) {
       state_.cursor = 0;
       CB_RETURN_IF_ERROR(Pull());
@@ -205,7 +208,7 @@ class ReviewSync {
   Status Push() {
     for (;;) {
       CB_ASSIGN_OR_RETURN(Window w, ReadWindow(*replica_, state_.pushed, pulled_));
-      if (!w.truncated && w.end < state_.pushed) {
+      if (replica_->log_size() < state_.pushed) {
         // The log is shorter than the count: the count is not this log's
         // (a vault restored from a backup). Send it all; the board ignores what it has.
         state_.pushed = 0;

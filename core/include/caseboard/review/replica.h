@@ -183,7 +183,9 @@ class Replica {
   std::string StateHashHex() const;  // SHA-256 of CanonicalString()
   std::vector<Problem> Problems() const;
   // Every stored change in the order this device received it (for export).
-  Status ForEachChange(const std::function<Status(const crdt::Change&)>& visit) const;
+  uint64_t log_size() const { return next_log_; }  // entries in the local change log
+  // Visits the local change log in order, starting at entry `from`.
+  Status ForEachChange(const std::function<Status(const crdt::Change&)>& visit, uint64_t from = 0) const;
   // The audit trail, in timestamp order; `entity` filters to one entity.
   Result<std::vector<HistoryEntry>> History(const std::optional<std::string>& entity = std::nullopt) const;
   size_t change_count() const { return nodes_.size(); }
@@ -276,6 +278,12 @@ class Replica {
   std::map<std::string, uint32_t> vc_index_;
   std::map<std::string, std::set<crdt::Hash>> heads_;  // compartment -> heads of its lane
   std::map<std::string, uint64_t> author_seq_;         // lane key -> last seq
+
+  // Signatures ReceiveAll checked ahead, in parallel, with the key their
+  // author had in the current membership; Evaluate trusts an entry only if
+  // the causal-past membership names the same key. Cleared after each batch.
+  std::map<crdt::Hash, crypto::Ed25519PublicKey> preverified_;
+  void PreverifySignatures(const std::vector<std::optional<crdt::Change>>& changes);
 
   std::vector<std::vector<crdt::Hash>> msets_;
   std::map<std::vector<crdt::Hash>, uint32_t> mset_index_;
