@@ -47,6 +47,7 @@ class FaultProxy {
   // For connections accepted from now on; those already open keep their plan.
   void SetFaults(const Faults& faults);
 
+  // Connections accepted so far, and how many of them were cut.
   uint64_t connections() const { return connections_.load(); }
   uint64_t cuts() const { return cuts_.load(); }
 
@@ -58,7 +59,6 @@ class FaultProxy {
   void Accept();
   void Service(Conn& c, int side, short revents);
   void Close(Conn& c, bool reset);
-  uint64_t PlanCut(std::mt19937& rng, const Faults& f) const;
 
   int target_port_;
   int port_ = 0;
@@ -72,7 +72,7 @@ class FaultProxy {
   std::list<Conn> conns_;  // touched by the relay thread only
   std::atomic<uint64_t> connections_{0};
   std::atomic<uint64_t> cuts_{0};
-  std::thread thread_;  // last: started once everything above is ready
+  std::thread thread_;  // runs Run(); the destructor stops and joins it
 };
 
 }  // namespace caseboard::test
