@@ -39,6 +39,14 @@ uint32_t FaultSeed() {
   return env != nullptr && *env != '\0' ? static_cast<uint32_t>(std::strtoul(env, nullptr, 0)) : 20260314;
 }
 
+// Rounds of edits and faults per case (CASEBOARD_FAULT_ROUNDS, default 3;
+// the sanitizer build runs 1).
+int FaultRounds() {
+  const char* env = std::getenv("CASEBOARD_FAULT_ROUNDS");
+  int n = env && *env ? std::atoi(env) : 3;
+  return n > 0 ? n : 3;
+}
+
 // The invite with its address pointed at `port` on this machine: the proxy's,
 // or the board's own. The board's certificate names localhost at any port.
 std::string InviteVia(const std::string& invite, int port) {
@@ -267,7 +275,7 @@ TEST_CASE("devices behind a proxy that cuts connections at random converge with 
   std::vector<size_t> order = {0, 1, 2};
   std::string error;
   int failed = 0;
-  for (int round = 0; round < 3; ++round) {
+  for (int round = 0; round < FaultRounds(); ++round) {
     // Offline edits on every device: typed text, notes one command at a
     // time, and a batch of notes large enough that bodies span many cuts.
     for (size_t i = 0; i < d.size(); ++i) {
@@ -310,7 +318,7 @@ TEST_CASE("the board SIGKILLed during a push loses and duplicates nothing") {
 
   std::vector<std::string> markers;
   int killed_mid_sync = 0;
-  for (int round = 0; round < 3; ++round) {
+  for (int round = 0; round < FaultRounds(); ++round) {
     // Few large changes (each costs the vault an fsync): 2.4 MB in one push, or
     // 9 MB in two (at most 8 MiB each), the board then killed during the second.
     bool many = round == 1;
