@@ -1,0 +1,93 @@
+#include "caseboard/domain/checklists.h"
+
+namespace caseboard::domain {
+
+const std::vector<Checklist>& Checklists() {
+  static const std::vector<Checklist> kChecklists = {
+      {"scoping",
+       "Scoping checklist",
+       "guidance section 3, Scoping checklist of questions (after SCIE Learning Together)",
+       {{"focus",
+         "What does the board want to look at: a case, a practice theme, an agency or multi-agency issue?"},
+        {"other_agendas", "Other agendas: a new method, building capacity, organisational sign-up"},
+        {"boards", "Does the review involve more than one board: joint review or lead board?"},
+        {"preference", "Board preference: a specific model, something new, or the traditional way?"},
+        {"purpose", "Purpose: what does the board want to learn more about (a research question)?"},
+        {"budget", "What budget is available?"},
+        {"period", "What time period will be reviewed?"},
+        {"start", "When should the review start?"},
+        {"else_happening",
+         "What else is happening: disciplinary or parallel proceedings, conflicts, concerns?"},
+        {"imr", "Are IMRs or agency chronologies asked for, and is there a template?"},
+        {"family", "How will family members be informed about and involved in the review?"},
+        {"support", "Who supports the review: senior manager contact, admin support, access to files?"},
+        {"governance", "What accountability, quality-assurance and governance process is in place?"},
+        {"report", "Final report: format, style, tone, length; the sign-off process?"},
+        {"project_plan", "Who leads the project plan: key dates, milestones, contingency, media plan?"}}},
+      {"commissioning",
+       "Chair's commissioning questions",
+       "guidance Appendix 1, questions 5 to 11",
+       {{"methodology",
+         "What methodology is likely to be most helpful in identifying learning? Who must be engaged?"},
+        {"governance",
+         "What governance: will there be a panel, who chairs it, who quality-assures the process?"},
+        {"other_processes", "Are other review or legal processes in place that might affect this review?"},
+        {"reviewer", "What qualities and experience should the lead reviewer have; is expert advice needed?"},
+        {"finance", "What finance is available for the review?"},
+        {"timescale", "What is the timescale for completion?"},
+        {"media", "What is the media strategy, who leads it; key agencies, press, joint statement?"}}},
+      {"contract",
+       "Lead reviewer contract",
+       "guidance section 4, Commissioning authors",
+       {{"timeframe", "Timeframe and a realistic end date, with a project plan"},
+        {"days", "Number of days"},
+        {"milestones", "Key milestones"},
+        {"contingency", "Contingency if reviewers are ill or proceedings delay the review"},
+        {"limitations", "Any limitations"},
+        {"qa_signoff", "Process for quality assurance and sign-off"},
+        {"disagreement", "What to do if the board and the lead reviewer disagree"},
+        {"copyright", "Copyright and ownership of the report"},
+        {"report_style", "Expectations of the final report's style, format and structure"},
+        {"executive_summary", "Whether an executive summary is required"},
+        {"family_contact", "Family contact"},
+        {"media", "Media involvement and contact with the press"},
+        {"confidentiality", "How confidentiality is kept: secure email, insurance"}}},
+      {"practitioner_event",
+       "Practitioner event",
+       "guidance section 5, Practitioner event checklist",
+       {{"who", "Identifying the right practitioners to attend, and why"},
+        {"communication", "Communication, support and briefing before and after the event"},
+        {"attendance", "Who else attends and facilitates; managers or uninvited people turning up"},
+        {"tone", "Setting the right tone: conflict, emotions, support on the day"},
+        {"facilitators", "Confidence in the facilitators' experience"},
+        {"venue", "A venue with break-out space, refreshments and warmth"},
+        {"administration", "Pre-event administration and recording the event"},
+        {"purpose", "Clarity about purpose and timing"},
+        {"child_focus", "How the case and child will be referred to, bringing the child into the room"},
+        {"debrief", "The debrief at the end of the day"},
+        {"missing", "What if key people are missing: their views sought beforehand"}}},
+      {"media",
+       "Media strategy",
+       "guidance section 7, Media strategy",
+       {{"press_contact", "The local authority's communications officer contacts and updates the press"},
+        {"holding_statement", "A clear, succinct statement agreed by all agencies is ready"},
+        {"single_route", "Everyone knows how press releases are made; no statements outside the strategy"},
+        {"lead", "Someone (possibly the panel chair) leads on advising the communications officer"},
+        {"no_leaks", "No details, findings or recommendations leak before the review is complete"},
+        {"enquiries", "Press enquiries go to the nominated person"},
+        {"chief_executives", "Findings communicated to all local chief executives"},
+        {"joint_statement", "A joint press statement prepared with the chairs, lead reviewer and DCS"},
+        {"briefing", "A tightly managed media briefing considered"},
+        {"family_liaison",
+         "A liaison officer allocated to the family, who know what will be said and when"}}},
+  };
+  return kChecklists;
+}
+
+const Checklist* FindChecklist(const std::string& id) {
+  for (const auto& c : Checklists())
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+}  // namespace caseboard::domain

@@ -1,0 +1,86 @@
+#include "caseboard/domain/signoff.h"
+
+#include "caseboard/crypto/hash.h"
+#include "caseboard/crypto/signature.h"
+#include "caseboard/domain/records.h"
+
+namespace caseboard::domain {
+
+using nlohmann::json;
+
+Result<std::string> ContentHash(const review::Replica& replica, const std::string& record_id) {
+  const crdt::Document& doc = replica.document();
+  auto rec = FindRecord(doc, record_id);
+  if (!rec) return Status::NotFound("no record " + record_id + " in this review (or no key to read it)");
+  json content = {{"type", rec->type}, {"fields", rec->fields}};
+  // A file's bytes are named by their SHA-256 inside the attachment record.
+  json files = json::object();
+  for (const auto& [field, value] : rec->fields.items()) {
+    const crdt::FieldDef* def = replica.schema().Field(rec->type, field);
+    if (!def || def->type != crdt::FieldType::kRefSet || def->ref_type != "attachment") continue;
+    for (const auto& id : value) {
+      auto file = FindRecord(doc, id.get<std::string>());
+      files[id.get<std::string>()] = file ? file->Str("content") : "missing";
+    }
+  }
+  content["files"] = files;
+  crypto::Digest d = crypto::Sha256(AsBytes(content.dump()));
+  return ToHex(d);
+}
+
+Bytes SignoffMessage(const std::string& review_id, const std::string& subject,
+                     const std::string& content_hash, const std::string& signer,
+                     const std::string& signer_role, const std::string& statement,
+                     const std::string& signed_on) {
+  Bytes m;
+  AppendLengthPrefixed(m, std::string_view("caseboard/signoff/v1"));
+  for (const std::string* part :
+       {&review_id, &subject, &content_hash, &signer, &signer_role, &statement, &signed_on})
+    AppendLengthPrefixed(m, std::string_view(*part));
+  return m;
+}
+
+std::vector<SignoffCheck> CheckSignoffs(const review::Replica& replica, const std::string& subject) {
+  std::vector<SignoffCheck> out;
+  for (const auto& s : Records(replica.document(), "signoff")) {
+    SignoffCheck c;
+    c.signoff = s.id;
+    c.subject = s.Str("subject");
+    c.signer = s.Str("signer");
+    c.signer_role = s.Str("signer_role");
+    c.signed_on = s.Str("signed_on");
+    if (!subject.empty() && c.subject != subject) continue;
+    auto fail = [&](std::string why) {
+      c.reason = std::move(why);
+      out.push_back(c);
+    };
+    // Members removed since keep their key in the membership's history, so
+    // their past signatures stay checkable.
+    auto member = replica.membership().members().find(s.Str("device"));
+    if (member == replica.membership().members().end()) {
+      fail("signed on a device that was never a member of this review");
+      continue;
+    }
+    auto sig = FromHex(s.Str("signature"));
+    Bytes message = SignoffMessage(replica.id(), c.subject, s.Str("content_hash"), c.signer, c.signer_role,
+                                   s.Str("statement"), c.signed_on);
+    if (!sig || !crypto::Ed25519Verify(member->second.identity.signing_key, message, *sig).ok()) {
+      fail("the signature does not match the statement: it was altered or forged");
+      continue;
+    }
+    auto now = ContentHash(replica, c.subject);
+    if (!now.ok()) {
+      fail("the signed record is gone or cannot be read on this device");
+      continue;
+    }
+    if (*now != s.Str("content_hash")) {
+      fail("the record changed after it was signed off; it needs signing off again");
+      continue;
+    }
+    c.valid = true;
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace caseboard::domain
