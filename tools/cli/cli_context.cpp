@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 
+#include "caseboard/domain/scr_review.h"
 #include "caseboard/platform/platform.h"
 
 namespace caseboard::cli {
@@ -136,7 +138,55 @@ Result<std::unique_ptr<store::Vault>> Context::OpenUnlocked() const {
   return vault;
 }
 
-review::ReplicaOptions Context::ReplicaOptions() const { return review::ReplicaOptions{}; }
+review::ReplicaOptions Context::ReplicaOptions() const { return domain::ScrReplicaOptions(); }
+
+Result<domain::WorkingCalendar> Context::Calendar() const {
+  domain::WorkingCalendar calendar = domain::WorkingCalendar::EnglandAndWales();
+  CB_ASSIGN_OR_RETURN(std::string dir, VaultDir());
+  std::ifstream in(dir + "/" + kHolidaysFile);
+  if (!in) return calendar;  // no local additions
+  nlohmann::json table = nlohmann::json::parse(in, nullptr, false);
+  if (table.is_discarded())
+    return Status::Corruption(dir + "/" + kHolidaysFile + " is not valid JSON; fix or remove it");
+  CB_RETURN_IF_ERROR(calendar.LoadExceptions(table).WithContext(dir + "/" + kHolidaysFile));
+  return calendar;
+}
+
+Result<domain::Date> Today(const std::optional<std::string>& override_date) {
+  if (override_date) return domain::ParseDate(*override_date);
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  return domain::Date{local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+}
+
+// Parses "field=value" arguments against the schema for `type`. Set fields
+// take comma-separated elements.
+Result<std::map<std::string, nlohmann::json>> ParseAssignments(const crdt::Schema& schema,
+                                                               const std::string& type,
+                                                               const std::vector<std::string>& args) {
+  std::map<std::string, nlohmann::json> out;
+  for (const auto& a : args) {
+    size_t eq = a.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return Status::InvalidArgument("expected field=value, got '" + a + "'");
+    std::string field = a.substr(0, eq), text = a.substr(eq + 1);
+    const crdt::FieldDef* def = schema.Field(type, field);
+    if (def && crdt::IsSet(def->type)) {
+      nlohmann::json elements = nlohmann::json::array();
+      for (const auto& el : SplitList(text)) {
+        CB_RETURN_IF_ERROR(schema.CheckValue(type, field, el));
+        elements.push_back(el);
+      }
+      out[field] = elements;
+      continue;
+    }
+    CB_ASSIGN_OR_RETURN(out[field], schema.ParseValue(type, field, text));
+  }
+  return out;
+}
+
+std::string ValueText(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 Result<std::unique_ptr<review::Replica>> Context::OpenReview(store::Vault& vault,
                                                              const std::string& id) const {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "caseboard/crypto/secure_bytes.h"
+#include "caseboard/domain/calendar.h"
 #include "caseboard/review/replica.h"
 #include "caseboard/status.h"
 #include "caseboard/store/vault.h"
@@ -57,6 +58,11 @@ class Context {
   // How every command opens reviews: the schema and clock they use.
   review::ReplicaOptions ReplicaOptions() const;
   Result<std::unique_ptr<review::Replica>> OpenReview(store::Vault& vault, const std::string& id) const;
+  // England and Wales working days, plus the one-off holidays an
+  // administrator added to this vault's folder (holidays.json; public
+  // dates, so kept in the clear).
+  Result<domain::WorkingCalendar> Calendar() const;
+  static constexpr char kHolidaysFile[] = "holidays.json";
 
  private:
   GlobalOptions global_;
@@ -64,6 +70,17 @@ class Context {
 
 // "a,b,,c" -> {"a", "b", "c"}: the comma-separated lists of --compartments and set fields.
 std::vector<std::string> SplitList(const std::string& text);
+
+// The date deadlines are judged on: --today if given, else the local date.
+Result<domain::Date> Today(const std::optional<std::string>& override_date);
+
+// Parses "field=value" arguments against the schema for `type`. Set fields
+// take comma-separated elements.
+Result<std::map<std::string, nlohmann::json>> ParseAssignments(const crdt::Schema& schema,
+                                                               const std::string& type,
+                                                               const std::vector<std::string>& args);
+// A field's value for people: strings as they are, anything else as JSON.
+std::string ValueText(const nlohmann::json& v);
 
 // Reads the first line of a file (without its newline) as a secret.
 Result<crypto::SecureBytes> ReadSecretFile(const std::string& path);

@@ -23,5 +23,6 @@ void AddMemberCommands(std::vector<Command>& out);
 void AddAttachmentCommands(std::vector<Command>& out);
 void AddTextCommands(std::vector<Command>& out);
 void AddSyncCommands(std::vector<Command>& out);
+void AddScrCommands(std::vector<Command>& out);
 
 }  // namespace caseboard::cli

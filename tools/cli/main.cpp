@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   caseboard::cli::AddAttachmentCommands(commands);
   caseboard::cli::AddTextCommands(commands);
   caseboard::cli::AddSyncCommands(commands);
+  caseboard::cli::AddScrCommands(commands);
 
   caseboard::cli::GlobalOptions global;
   int i = 1;

@@ -10,33 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-// Parses "field=value" arguments against the schema for `type`. Set fields
-// take comma-separated elements.
-Result<std::map<std::string, json>> ParseAssignments(const crdt::Schema& schema, const std::string& type,
-                                                     const std::vector<std::string>& args) {
-  std::map<std::string, json> out;
-  for (const auto& a : args) {
-    size_t eq = a.find('=');
-    if (eq == std::string::npos || eq == 0)
-      return Status::InvalidArgument("expected field=value, got '" + a + "'");
-    std::string field = a.substr(0, eq), text = a.substr(eq + 1);
-    const crdt::FieldDef* def = schema.Field(type, field);
-    if (def && crdt::IsSet(def->type)) {
-      json elements = json::array();
-      for (const auto& el : SplitList(text)) {
-        CB_RETURN_IF_ERROR(schema.CheckValue(type, field, el));
-        elements.push_back(el);
-      }
-      out[field] = elements;
-      continue;
-    }
-    CB_ASSIGN_OR_RETURN(out[field], schema.ParseValue(type, field, text));
-  }
-  return out;
-}
-
-std::string ValueText(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
-
 int ReviewCreate(const Context& ctx, const Args& args) {
   auto title = args.Get("--title");
   if (!title || title->empty()) return UsageError("review create", "needs --title TITLE");

@@ -1,0 +1,175 @@
+// The serious case review through caseboard-cli, as a board's business
+// support officer would script it: start, fill in, get refused with a clear
+// reason, move on, check deadlines and sign-offs, merge across devices.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli_device.h"
+
+using namespace caseboard;
+using namespace caseboard::test;
+using nlohmann::json;
+
+namespace {
+
+json Json(const Device& d, const std::vector<std::string>& args) { return json::parse(d.Ok(args)); }
+
+}  // namespace
+
+TEST_CASE("a review moves from referral to decision only once its gate is met") {
+  TempDir dir;
+  Device chair = MakeDevice(dir, "chair");
+  std::string review = chair.Ok({"scr", "start", "--title", "SCR Child D", "--board", "Northshire LSCB",
+                                 "--opened", "2024-12-02", "--name", "Business manager"});
+  json st = Json(chair, {"scr", "status", review, "--json", "--today", "2024-12-02"});
+  CHECK(st["stage"] == "referral");
+  CHECK(st["can_advance"] == false);
+
+  CliRun refused = chair.Run({"scr", "advance", review, "--today", "2024-12-02"});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("rationale for the referral") != std::string::npos);
+
+  CliRun bad_category = chair.Run({"scr", "set", review, "referral", "categories=notify.made_up"});
+  CHECK(bad_category.exit_code == 1);
+  CHECK(bad_category.err.find("unknown notification category") != std::string::npos);
+
+  chair.Ok({"scr", "set", review, "referral", "referrer=Health visitor", "referrer_agency=Community health",
+            "senior_officer_support=true", "aware_on=2024-11-28", "referred_on=2024-11-29",
+            "categories=notify.child_died", "criteria_met=yes", "rationale=Infant died; neglect suspected."});
+  CHECK(chair.Ok({"scr", "advance", review, "--today", "2024-12-02"}) == "decision");
+
+  // Appendix 2: a panel member's view without its rationale is refused.
+  CliRun no_rationale = chair.Run(
+      {"scr", "add", review, "panel_view", "member=Police DI", "agency=Police", "recommends=review"});
+  CHECK(no_rationale.exit_code == 1);
+  CHECK(no_rationale.err.find("rationale") != std::string::npos);
+  chair.Ok({"scr", "add", review, "panel_view", "member=Police DI", "agency=Police", "recommends=review",
+            "rationale=Criteria met: death with neglect suspected."});
+  chair.Ok({"scr", "add", review, "agency_information", "agency=Police", "summary=Two call-outs in 2024."});
+
+  // Appendix 1: a child died and neglect is suspected, so not proceeding is refused.
+  chair.Ok({"scr", "set", review, "chair_decision", "child_died=yes", "abuse_or_neglect=yes", "culpability=4",
+            "public_interest=2", "panel_response=accept"});
+  json verdict = Json(chair, {"scr", "chair", review, "--json"});
+  CHECK(verdict["verdict"] == "must_commission");
+  CHECK(verdict["methodology"].get<std::string>().find("hybrid") != std::string::npos);
+  CliRun contradict =
+      chair.Run({"scr", "decide", review, "not_proceed", "--rationale", "No learning expected."});
+  CHECK(contradict.exit_code == 1);
+  CHECK(contradict.err.find("must be commissioned") != std::string::npos);
+
+  // Proceeding on Friday 20 December 2024 starts the 5-working-day
+  // notification deadline: over Christmas it falls on 31 December.
+  chair.Ok(
+      {"scr", "decide", review, "proceed", "--rationale", "Statutory criteria met.", "--date", "2024-12-20"});
+  json deadlines = Json(chair, {"scr", "deadlines", review, "--json", "--today", "2024-12-23"});
+  REQUIRE(deadlines.size() == 2);
+  CHECK(deadlines[0]["id"] == "notify");
+  CHECK(deadlines[0]["due"] == "2024-12-31");
+  CHECK(deadlines[0]["state"] == "due");
+  CHECK(Json(chair, {"scr", "deadlines", review, "--json", "--today", "2024-12-30"})[0]["state"] ==
+        "at risk");
+  CHECK(Json(chair, {"scr", "deadlines", review, "--json", "--today", "2025-01-02"})[0]["state"] ==
+        "overdue");
+  CHECK(deadlines[1]["due"] == "2025-06-20");  // six months
+
+  CHECK(chair.Ok({"scr", "advance", review, "--today", "2024-12-23"}) == "commissioning");
+  chair.Ok(
+      {"scr", "set", review, "notification", "sent_on=2025-01-02", "recipients=ofsted,dfe,national_panel"});
+  CHECK(Json(chair, {"scr", "deadlines", review, "--json"})[0]["state"] == "met late");
+}
+
+TEST_CASE("a decision not to proceed drafts the letters and closes the review once they are sent") {
+  TempDir dir;
+  Device chair = MakeDevice(dir, "chair");
+  std::string review = chair.Ok({"scr", "start", "--title", "Referral E", "--opened", "2025-03-03"});
+  chair.Ok({"scr", "set", review, "referral", "referrer=School nurse", "referrer_agency=Health",
+            "safeguarding_lead=Named nurse", "senior_officer_support=true", "aware_on=2025-02-26",
+            "referred_on=2025-02-27", "categories=consider.concerns_not_taken_seriously", "criteria_met=no",
+            "rationale=Concern that a referral was not acted on."});
+  CHECK(Json(chair, {"scr", "categories", "--json"}).size() == 14);  // 4 must-notify, 3 always, 7 consider
+  chair.Ok({"scr", "advance", review});
+  chair.Ok({"scr", "add", review, "agency_information", "agency=Health", "summary=Universal services only."});
+  chair.Ok({"scr", "add", review, "panel_view", "member=Named nurse", "recommends=no_review",
+            "rationale=No abuse or neglect; single-agency learning."});
+  chair.Ok({"scr", "set", review, "chair_decision", "child_died=no", "abuse_or_neglect=no",
+            "panel_response=accept"});
+  chair.Ok({"scr", "decide", review, "not_proceed", "--rationale",
+            "Criteria not met; single-agency review instead.", "--date", "2025-03-10"});
+  json letters = Json(chair, {"scr", "list", review, "letter", "--json"});
+  REQUIRE(letters.size() == 4);
+  json st = Json(chair, {"scr", "status", review, "--json"});
+  CHECK(st["can_advance"] == false);
+  CHECK(st["missing"].dump().find("national panel") != std::string::npos);
+  for (const auto& l : letters) chair.Ok({"scr", "update", review, l["id"], "sent_on=2025-03-11"});
+  CHECK(chair.Ok({"scr", "advance", review}) == "closed");
+  CHECK(Json(chair, {"scr", "status", review, "--json"})["stage"] == "closed");
+}
+
+TEST_CASE("a signed-off agency report edited afterwards shows its sign-off as invalid on every device") {
+  TempDir dir;
+  Device author = MakeDevice(dir, "author"), chair = MakeDevice(dir, "chair2");
+  std::string review = chair.Ok({"scr", "start", "--title", "SCR Child F"});
+  chair.Ok({"member", "add", review, IdentityOf(author), "--role", "editor", "--compartments", "general"});
+  std::string agency = chair.Ok({"scr", "add", review, "agency", "name=Children's social care"});
+  std::string report = chair.Ok({"scr", "add", review, "agency_report", "agency=" + agency,
+                                 "title=CSC agency report", "body=Five contacts between 2022 and 2024."});
+  chair.Ok({"scr", "signoff", review, report, "--signer", "Director of Children's Services", "--date",
+            "2025-01-10"});
+  CHECK(chair.Run({"scr", "signoffs", review}).exit_code == 0);
+
+  std::string out = dir.Sub("chair.changes");
+  chair.Ok({"changes", "export", review, "--out", out});
+  author.Ok({"changes", "import", out});
+  CHECK(author.Run({"scr", "signoffs", review}).exit_code == 0);  // checks on another device too
+
+  author.Ok({"scr", "update", review, report, "body=Four contacts between 2022 and 2024."});
+  CliRun checked = author.Run({"scr", "signoffs", review, "--json"});
+  CHECK(checked.exit_code == 1);
+  json checks = json::parse(checked.out);
+  REQUIRE(checks.size() == 1);
+  CHECK(checks[0]["valid"] == false);
+  CHECK(checks[0]["reason"].get<std::string>().find("changed after it was signed") != std::string::npos);
+
+  // Chronology entries from both devices merge into one sorted timeline.
+  chair.Ok({"scr", "add", review, "chronology_entry", "agency=Police", "date=2023-05-02", "time=21:40",
+            "event=Call-out to the home", "significance=key"});
+  author.Ok({"scr", "add", review, "chronology_entry", "agency=Health", "date=2023-05-02", "time=09:15",
+             "event=Missed health visit", "significance=notable"});
+  CHECK(author
+            .Run({"scr", "add", review, "chronology_entry", "agency=Health", "date=2023-05-03", "time=25:00",
+                  "event=x"})
+            .exit_code == 1);
+  std::string a = dir.Sub("a.changes"), b = dir.Sub("b.changes");
+  chair.Ok({"changes", "export", review, "--out", a});
+  author.Ok({"changes", "export", review, "--out", b});
+  author.Ok({"changes", "import", a});
+  chair.Ok({"changes", "import", b});
+  CHECK(chair.Ok({"review", "hash", review}) == author.Ok({"review", "hash", review}));
+  json rows = Json(chair, {"scr", "chronology", review, "--json"});
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0]["agency"] == "Health");
+  CHECK(rows[1]["agency"] == "Police");
+  CHECK(Json(chair, {"scr", "chronology", review, "--json", "--significance", "key"}).size() == 1);
+  CHECK(Json(author, {"scr", "status", review, "--json", "--today", "2025-02-03"}) ==
+        Json(chair, {"scr", "status", review, "--json", "--today", "2025-02-03"}));
+}
+
+TEST_CASE("holidays: the calendar lists bank holidays and takes an administrator's one-off") {
+  TempDir dir;
+  Device admin = MakeDevice(dir, "admin");
+  json y2023 = Json(admin, {"holidays", "--year", "2023", "--json"});
+  CHECK(y2023.size() == 9);  // the 8 rule holidays and the coronation
+  CHECK(y2023.dump().find("2023-05-08") != std::string::npos);
+  admin.Ok({"holidays", "add", "2031-06-13", "--name", "Example one-off holiday"});
+  CHECK(Json(admin, {"holidays", "--year", "2031", "--json"}).dump().find("2031-06-13") != std::string::npos);
+  CliRun weekend = admin.Run({"holidays", "add", "2031-06-14", "--name", "A Saturday"});
+  CHECK(weekend.exit_code == 1);
+  // A deadline over the new holiday moves by a day.
+  std::string review = admin.Ok({"scr", "start", "--title", "R", "--framework", "lcspr-wt2018"});
+  admin.Ok({"scr", "set", review, "referral", "aware_on=2031-06-10"});
+  CHECK(Json(admin, {"scr", "deadlines", review, "--json", "--today", "2031-06-10"})[0]["due"] ==
+        "2031-06-18");
+}

@@ -1,0 +1,31 @@
+// What the `scr` subcommands share: opening a case review with its vault,
+// and the table of subcommands each file contributes.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caseboard/domain/scr_review.h"
+#include "cli_context.h"
+
+namespace caseboard::cli {
+
+struct OpenScr {
+  std::unique_ptr<store::Vault> vault;
+  std::unique_ptr<review::Replica> replica;
+  std::unique_ptr<domain::ScrReview> scr;
+};
+Result<OpenScr> OpenScrReview(const Context& ctx, const std::string& review_id);
+
+struct ScrSubcommand {
+  const char* name;
+  int (*run)(const Context& ctx, const std::vector<std::string>& args);
+};
+void AddScrWorkflowSubcommands(std::vector<ScrSubcommand>& out);
+void AddScrRecordSubcommands(std::vector<ScrSubcommand>& out);
+
+// Prints a usage error for `scr SUB`.
+int ScrUsage(const std::string& sub, const std::string& message);
+
+}  // namespace caseboard::cli
