@@ -138,7 +138,7 @@ TEST_CASE("the demo's details: escalation, key question history, compartments") 
   CHECK(Records(a->document(), "chronology_entry").size() >= 6);
 
   auto d = OpenReview(*vault, ids.at("Young Person D"));
-  ScrReview review(*vault, *d);
+  ScrReview review(*d);
   bool edited = false;
   for (const auto& q : Records(d->document(), "key_question")) {
     auto history = review.KeyQuestionHistory(q.id);
@@ -183,7 +183,7 @@ TEST_CASE("the demo converges: a second device joins each review and both keep e
 
     // Concurrent edits: a chronology entry each, and both type into the
     // same text field of the same record.
-    ScrReview on_a(*vault_a, *a), on_b(*vault_b, *b);
+    ScrReview on_a(*a), on_b(*b);
     REQUIRE(on_a.AddRecord("chronology_entry", {{"agency", "Ambulance service"},
                                                 {"date", "2024-06-01"},
                                                 {"time", "07:05"},

@@ -58,7 +58,7 @@ struct Review {
     auto r = ScrReview::Start(*vault, "Review of Child B", "scr-wt2015", "Northshire LSCB", D("2024-03-01"));
     REQUIRE_MESSAGE(r.ok(), r.status().ToString());
     replica = std::move(*r);
-    scr = std::make_unique<ScrReview>(*vault, *replica);
+    scr = std::make_unique<ScrReview>(*replica);
     agency = Add("agency", {{"name", "Northshire Police"}, {"senior_manager", kSigner}});
     report = Add("agency_report", {{"agency", agency},
                                    {"title", "Police agency report"},
@@ -375,7 +375,7 @@ TEST_CASE("a sign-off made on one device verifies on another") {
   CHECK(SignoffGate(*b).met);
 
   // B edits the report: invalid on B, and on A once A has B's change.
-  ScrReview scr_b(*v2, *b);
+  ScrReview scr_b(*b);
   REQUIRE(scr_b.UpdateRecord(a.report, {{"body", "Edited on the second device."}}).ok());
   CHECK_FALSE(CheckOf(*b, signoff)->valid);
   CHECK(CheckOf(*a.replica, signoff)->valid);

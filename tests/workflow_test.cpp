@@ -56,7 +56,7 @@ struct Review {
     auto r = ScrReview::Start(*vault, "Review of Child A", framework, "Northshire LSCB", D(opened_on));
     REQUIRE_MESSAGE(r.ok(), r.status().ToString());
     replica = std::move(*r);
-    scr = std::make_unique<ScrReview>(*vault, *replica);
+    scr = std::make_unique<ScrReview>(*replica);
   }
 
   WorkflowStatus Status(const char* today) const {
@@ -1014,7 +1014,7 @@ TEST_CASE("two devices each record the referral offline: both see the same two, 
   REQUIRE_MESSAGE(joined.ok(), joined.status().ToString());
   std::unique_ptr<Replica> b = std::move(*joined);
   REQUIRE(b->ReceiveAll(AllChanges(*a.replica)).ok());
-  ScrReview scr_b(*v2, *b);
+  ScrReview scr_b(*b);
   CHECK(scr_b.Status(Cal(), D("2024-01-08"))->stage == "referral");
 
   // Offline on both: each sees no referral, so SetRecord creates one.

@@ -61,7 +61,7 @@ Result<DemoReview> CaseStudy1(const Ctx& c) {
   const Date birth = c.Ago(78), death = c.Ago(75), referred = c.Ago(68);
   const Date decided = c.Wd(-20), notified = c.Wd(decided, 3);
   CB_ASSIGN_OR_RETURN(auto replica, ScrReview::Start(c.vault, title, "scr-wt2015", kLscb, referred));
-  ScrReview r(c.vault, *replica);
+  ScrReview r(*replica);
   CB_RETURN_IF_ERROR(
       r.SetRecord("referral",
                   {{"referrer", "Named midwife for safeguarding"},
@@ -224,7 +224,7 @@ Result<DemoReview> CaseStudy2(const Ctx& c) {
   const std::string title = "Child B";
   const Date referred = c.Ago(210), decided = c.Ago(200), notified = c.Wd(decided, 4);
   CB_ASSIGN_OR_RETURN(auto replica, ScrReview::Start(c.vault, title, "scr-wt2015", kLscb, referred));
-  ScrReview r(c.vault, *replica);
+  ScrReview r(*replica);
   CB_RETURN_IF_ERROR(
       r.SetRecord("referral", {{"referrer", "Designated officer (LADO)"},
                                {"referrer_agency", "Northshire County Council"},
@@ -439,7 +439,7 @@ Result<DemoReview> CaseStudy3(const Ctx& c) {
   const std::string title = "Baby C";
   const Date death = c.Wd(-16), aware = c.Wd(-15), notified = c.Wd(-13);
   CB_ASSIGN_OR_RETURN(auto replica, ScrReview::Start(c.vault, title, "lcspr-wt2018", kPartnership, aware));
-  ScrReview r(c.vault, *replica);
+  ScrReview r(*replica);
   CB_RETURN_IF_ERROR(
       r.SetRecord("referral", {{"referrer", "Duty team manager"},
                                {"referrer_agency", "Southmoor children's social care"},
@@ -527,7 +527,7 @@ Result<DemoReview> CaseStudy4(const Ctx& c) {
   const std::string title = "Young Person D";
   const Date referred = c.Ago(96), decided = c.Ago(90), notified = c.Wd(decided, 7);
   CB_ASSIGN_OR_RETURN(auto replica, ScrReview::Start(c.vault, title, "scr-wt2015", kLscb, referred));
-  ScrReview r(c.vault, *replica);
+  ScrReview r(*replica);
   CB_RETURN_IF_ERROR(
       r.SetRecord(
            "referral",

@@ -299,7 +299,7 @@ Result<std::string> ScrReview::SignOff(const std::string& subject, const std::st
   CB_ASSIGN_OR_RETURN(std::string hash, ContentHash(replica_, subject));
   std::string date = FormatDate(signed_on);
   Bytes message = SignoffMessage(replica_.id(), subject, hash, signer, signer_role, statement, date);
-  CB_ASSIGN_OR_RETURN(crypto::Ed25519Signature sig, vault_.SignAsDevice(message));
+  CB_ASSIGN_OR_RETURN(std::string signature, replica_.SignStatement(message));
   return replica_.AddEntity("signoff", {{"subject", subject},
                                         {"signer", signer},
                                         {"signer_role", signer_role},
@@ -307,7 +307,7 @@ Result<std::string> ScrReview::SignOff(const std::string& subject, const std::st
                                         {"content_hash", hash},
                                         {"signed_on", date},
                                         {"device", replica_.device()},
-                                        {"signature", ToHex(sig)}});
+                                        {"signature", signature}});
 }
 
 Result<std::string> ScrReview::AssignRole(const std::string& role, const std::string& person,

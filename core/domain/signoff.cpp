@@ -1,7 +1,5 @@
 #include "caseboard/domain/signoff.h"
 
-#include "caseboard/crypto/hash.h"
-#include "caseboard/crypto/signature.h"
 #include "caseboard/domain/records.h"
 
 namespace caseboard::domain {
@@ -24,8 +22,7 @@ Result<std::string> ContentHash(const review::Replica& replica, const std::strin
     }
   }
   content["files"] = files;
-  crypto::Digest d = crypto::Sha256(AsBytes(content.dump()));
-  return ToHex(d);
+  return review::Replica::DigestHex(content.dump());
 }
 
 Bytes SignoffMessage(const std::string& review_id, const std::string& subject,
@@ -54,17 +51,14 @@ std::vector<SignoffCheck> CheckSignoffs(const review::Replica& replica, const st
       c.reason = std::move(why);
       out.push_back(c);
     };
-    // Members removed since keep their key in the membership's history, so
-    // their past signatures stay checkable.
-    auto member = replica.membership().members().find(s.Str("device"));
-    if (member == replica.membership().members().end()) {
+    Bytes message = SignoffMessage(replica.id(), c.subject, s.Str("content_hash"), c.signer, c.signer_role,
+                                   s.Str("statement"), c.signed_on);
+    Status signature = replica.VerifyStatement(s.Str("device"), message, s.Str("signature"));
+    if (signature.IsNotFound()) {
       fail("signed on a device that was never a member of this review");
       continue;
     }
-    auto sig = FromHex(s.Str("signature"));
-    Bytes message = SignoffMessage(replica.id(), c.subject, s.Str("content_hash"), c.signer, c.signer_role,
-                                   s.Str("statement"), c.signed_on);
-    if (!sig || !crypto::Ed25519Verify(member->second.identity.signing_key, message, *sig).ok()) {
+    if (!signature.ok()) {
       fail("the signature does not match the statement: it was altered or forged");
       continue;
     }

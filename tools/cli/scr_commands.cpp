@@ -18,7 +18,7 @@ Result<OpenScr> OpenScrReview(const Context& ctx, const std::string& review_id) 
   OpenScr o;
   CB_ASSIGN_OR_RETURN(o.vault, ctx.OpenUnlocked());
   CB_ASSIGN_OR_RETURN(o.replica, ctx.OpenReview(*o.vault, review_id));
-  o.scr = std::make_unique<domain::ScrReview>(*o.vault, *o.replica);
+  o.scr = std::make_unique<domain::ScrReview>(*o.replica);
   return o;
 }
 

@@ -38,7 +38,7 @@ class ScrReview {
                                                         const std::string& board, Date opened_on,
                                                         review::ReplicaOptions options = ScrReplicaOptions());
 
-  ScrReview(store::Vault& vault, review::Replica& replica) : vault_(vault), replica_(replica) {}
+  explicit ScrReview(review::Replica& replica) : replica_(replica) {}
 
   Result<WorkflowStatus> Status(const WorkingCalendar& calendar, Date today) const;
   // Moves to the next stage once the current stage's gate is met; at the
@@ -88,7 +88,6 @@ class ScrReview {
   caseboard::Status Validate(const std::string& type, const Fields& merged) const;
   Fields Merged(const std::string& id, const Fields& changes) const;
 
-  store::Vault& vault_;
   review::Replica& replica_;
 };
 

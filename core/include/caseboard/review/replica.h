@@ -163,6 +163,17 @@ class Replica {
   // Removes a device and starts a new key epoch that it never receives.
   Status RemoveMember(const std::string& device_id);
 
+  // ---- Signed statements (sign-offs over a record's content). ----
+  // Signs `message` with this device's key; the signature as hex.
+  Result<std::string> SignStatement(ByteView message) const;
+  // Checks a statement signed by `device`, which is or once was a member (a
+  // member removed since keeps its key in the membership's history, so what
+  // it signed stays checkable). kNotFound if it never was one, kAuthFailed
+  // if the signature does not match.
+  Status VerifyStatement(const std::string& device, ByteView message, const std::string& signature_hex) const;
+  // SHA-256 of `bytes`, hex: how statements name the content they cover.
+  static std::string DigestHex(std::string_view bytes);
+
   // ---- Receiving. ----
   Result<ReceiveResult> Receive(ByteView sealed);
   Result<std::vector<ReceiveResult>> ReceiveAll(const std::vector<Bytes>& sealed);
