@@ -15,16 +15,6 @@ using review::Replica;
 
 namespace {
 
-store::ReadFn ReadFrom(const std::string& content) {
-  auto offset = std::make_shared<size_t>(0);
-  return [content, offset](std::span<uint8_t> buf) -> Result<size_t> {
-    size_t n = std::min(buf.size(), content.size() - *offset);
-    std::copy_n(content.data() + *offset, n, buf.data());
-    *offset += n;
-    return n;
-  };
-}
-
 std::string Extract(const Replica& r, const std::string& entity) {
   std::string out;
   Status s = r.ExtractFile(entity, [&](ByteView data) {

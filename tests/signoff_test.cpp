@@ -19,6 +19,7 @@
 #include "caseboard/domain/signoff.h"
 #include "caseboard/domain/workflow.h"
 #include "caseboard/review/replica.h"
+#include "domain_support.h"
 #include "vault_fixture.h"
 
 using namespace caseboard;
@@ -28,26 +29,6 @@ using nlohmann::json;
 using review::Replica;
 
 namespace {
-
-Date D(const char* text) {
-  auto d = ParseDate(text);
-  REQUIRE_MESSAGE(d.ok(), d.status().ToString());
-  return *d;
-}
-
-bool Has(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-store::ReadFn ReadFrom(const std::string& content) {
-  auto offset = std::make_shared<size_t>(0);
-  return [content, offset](std::span<uint8_t> buf) -> Result<size_t> {
-    size_t n = std::min(buf.size(), content.size() - *offset);
-    std::copy_n(content.data() + *offset, n, buf.data());
-    *offset += n;
-    return n;
-  };
-}
 
 constexpr char kSigner[] = "Det Supt M. Jones";
 constexpr char kStatement[] = "I am satisfied with the quality of this report and its recommendations.";

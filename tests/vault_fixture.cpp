@@ -1,5 +1,8 @@
 #include "vault_fixture.h"
 
+#include <algorithm>
+#include <memory>
+
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
@@ -20,6 +23,16 @@ std::unique_ptr<store::Vault> OpenUnlocked(const std::string& dir, const char* p
   Status s = (*v)->Unlock(AsBytes(passphrase));
   REQUIRE_MESSAGE(s.ok(), s.ToString());
   return std::move(v).value();
+}
+
+store::ReadFn ReadFrom(const std::string& content) {
+  auto offset = std::make_shared<size_t>(0);
+  return [content, offset](std::span<uint8_t> buf) -> Result<size_t> {
+    size_t n = std::min(buf.size(), content.size() - *offset);
+    std::copy_n(content.data() + *offset, n, buf.data());
+    *offset += n;
+    return n;
+  };
 }
 
 Result<store::AttachmentInfo> PutAttachmentBytes(store::Vault& vault, const std::string& review,

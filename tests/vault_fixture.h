@@ -21,6 +21,9 @@ std::unique_ptr<store::Vault> OpenUnlocked(const std::string& dir, const char* p
 // Every change a replica has stored, as sealed bytes (what an export sends).
 std::vector<Bytes> AllChanges(const review::Replica& r);
 
+// Hands out `content` as a file being read (for AttachFile).
+store::ReadFn ReadFrom(const std::string& content);
+
 // Streams `data` into the vault as an attachment, `piece` bytes per read.
 Result<store::AttachmentInfo> PutAttachmentBytes(store::Vault& vault, const std::string& review,
                                                  ByteView data, size_t piece = 10000);

@@ -25,6 +25,7 @@
 #include "caseboard/domain/scr_schema.h"
 #include "caseboard/domain/workflow.h"
 #include "caseboard/review/replica.h"
+#include "domain_support.h"
 #include "vault_fixture.h"
 
 using namespace caseboard;
@@ -35,19 +36,9 @@ using review::Replica;
 
 namespace {
 
-Date D(const char* text) {
-  auto d = ParseDate(text);
-  REQUIRE_MESSAGE(d.ok(), d.status().ToString());
-  return *d;
-}
-
 const WorkingCalendar& Cal() {
   static const WorkingCalendar calendar = WorkingCalendar::EnglandAndWales();
   return calendar;
-}
-
-bool Has(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 // One review on one device: a vault, the replica and the commands on it.

@@ -18,6 +18,15 @@ struct OpenScr {
 };
 Result<OpenScr> OpenScrReview(const Context& ctx, const std::string& review_id);
 
+// For subcommands judged on a day (status, deadlines, advance): the review
+// named by the one positional argument, the calendar, and --today or now.
+struct DatedScr {
+  OpenScr open;
+  domain::WorkingCalendar calendar = domain::WorkingCalendar::EnglandAndWales();
+  domain::Date today;
+};
+Result<DatedScr> OpenDatedScr(const Context& ctx, const Args& args);
+
 struct ScrSubcommand {
   const char* name;
   int (*run)(const Context& ctx, const std::vector<std::string>& args);

@@ -22,6 +22,15 @@ Result<OpenScr> OpenScrReview(const Context& ctx, const std::string& review_id) 
   return o;
 }
 
+Result<DatedScr> OpenDatedScr(const Context& ctx, const Args& args) {
+  if (args.positional().size() != 1) return Status::InvalidArgument("takes the review id");
+  DatedScr d;
+  CB_ASSIGN_OR_RETURN(d.today, Today(args.Get("--today")));
+  CB_ASSIGN_OR_RETURN(d.calendar, ctx.Calendar());
+  CB_ASSIGN_OR_RETURN(d.open, OpenScrReview(ctx, args.positional()[0]));
+  return d;
+}
+
 int ScrUsage(const std::string& sub, const std::string& message) { return UsageError("scr " + sub, message); }
 
 namespace {
@@ -93,13 +102,10 @@ int StatusCmd(const Context& ctx, const std::vector<std::string>& argv) {
   auto args = Args::Parse(argv, {"--today"}, {"--json"});
   if (!args.ok()) return ScrUsage("status", args.status().message());
   if (args->positional().size() != 1) return ScrUsage("status", "takes the review id");
-  auto today = Today(args->Get("--today"));
-  if (!today.ok()) return Fail(today.status());
-  auto calendar = ctx.Calendar();
-  if (!calendar.ok()) return Fail(calendar.status());
-  auto o = OpenScrReview(ctx, args->positional()[0]);
-  if (!o.ok()) return Fail(o.status());
-  auto st = o->scr->Status(*calendar, *today);
+  auto d = OpenDatedScr(ctx, *args);
+  if (!d.ok()) return Fail(d.status());
+  const OpenScr* o = &d->open;
+  auto st = o->scr->Status(d->calendar, d->today);
   if (!st.ok()) return Fail(st.status());
   if (args->Has("--json")) {
     json j = st->ToJson();
@@ -117,13 +123,9 @@ int Advance(const Context& ctx, const std::vector<std::string>& argv) {
   auto args = Args::Parse(argv, {"--today"}, {});
   if (!args.ok()) return ScrUsage("advance", args.status().message());
   if (args->positional().size() != 1) return ScrUsage("advance", "takes the review id");
-  auto today = Today(args->Get("--today"));
-  if (!today.ok()) return Fail(today.status());
-  auto calendar = ctx.Calendar();
-  if (!calendar.ok()) return Fail(calendar.status());
-  auto o = OpenScrReview(ctx, args->positional()[0]);
-  if (!o.ok()) return Fail(o.status());
-  auto stage = o->scr->Advance(*calendar, *today);
+  auto d = OpenDatedScr(ctx, *args);
+  if (!d.ok()) return Fail(d.status());
+  auto stage = d->open.scr->Advance(d->calendar, d->today);
   if (!stage.ok()) return Fail(stage.status());
   std::cout << *stage << "\n";
   return kExitOk;

@@ -168,24 +168,23 @@ int Deadlines(const Context& ctx, const std::vector<std::string>& argv) {
   auto args = Args::Parse(argv, {"--today"}, {"--json", "--all"});
   if (!args.ok()) return ScrUsage("deadlines", args.status().message());
   if (args->positional().size() != 1) return ScrUsage("deadlines", "takes the review id");
-  auto today = Today(args->Get("--today"));
-  if (!today.ok()) return Fail(today.status());
-  auto calendar = ctx.Calendar();
-  if (!calendar.ok()) return Fail(calendar.status());
-  auto o = OpenScrReview(ctx, args->positional()[0]);
-  if (!o.ok()) return Fail(o.status());
-  auto st = o->scr->Status(*calendar, *today);
+  auto d = OpenDatedScr(ctx, *args);
+  if (!d.ok()) return Fail(d.status());
+  auto st = d->open.scr->Status(d->calendar, d->today);
   if (!st.ok()) return Fail(st.status());
   json out = json::array();
-  for (const auto& d : st->deadlines)
-    if (args->Has("--all") || d.state != domain::DeadlineState::kNotStarted) out.push_back(d.ToJson());
+  for (const auto& deadline : st->deadlines)
+    if (args->Has("--all") || deadline.state != domain::DeadlineState::kNotStarted)
+      out.push_back(deadline.ToJson());
   if (args->Has("--json")) {
     std::cout << out.dump(2) << "\n";
     return kExitOk;
   }
-  for (const auto& d : out)
-    std::cout << (d["due"].get<std::string>().empty() ? "          " : d["due"].get<std::string>()) << "  "
-              << d["state"].get<std::string>() << "  " << d["name"].get<std::string>() << "\n";
+  for (const auto& deadline : out)
+    std::cout << (deadline["due"].get<std::string>().empty() ? "          "
+                                                             : deadline["due"].get<std::string>())
+              << "  " << deadline["state"].get<std::string>() << "  " << deadline["name"].get<std::string>()
+              << "\n";
   return kExitOk;
 }
 
