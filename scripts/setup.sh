@@ -8,6 +8,8 @@ packages=(
   libssl-dev libsqlite3-dev nlohmann-json3-dev doctest-dev
   zlib1g-dev libboost-dev libcurl4-openssl-dev libpq-dev
   sqlite3 clang-format postgresql
+  libimgui-dev libglfw3-dev fonts-noto-core
+  xvfb xauth xdotool imagemagick
 )
 
 missing=()

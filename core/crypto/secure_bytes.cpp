@@ -66,4 +66,8 @@ Bytes RandomBytes(size_t size) {
   return out;
 }
 
+void Wipe(void* data, size_t size) {
+  if (data != nullptr && size != 0) OPENSSL_cleanse(data, size);
+}
+
 }  // namespace caseboard::crypto

@@ -54,6 +54,10 @@ class SecureBytes {
 
 // Fills `out` from the OpenSSL CSPRNG; aborts on failure (see SecureBytes::Random).
 void RandomFill(std::span<uint8_t> out);
+
+// Overwrites memory that held a secret (a typed passphrase, decrypted text)
+// in a way the compiler cannot optimise away.
+void Wipe(void* data, size_t size);
 Bytes RandomBytes(size_t size);
 
 }  // namespace caseboard::crypto

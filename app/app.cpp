@@ -1,0 +1,200 @@
+#include "app.h"
+
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
+#include <ctime>
+
+#include "caseboard/domain/records.h"
+#include "caseboard/domain/scr_review.h"
+
+namespace caseboard::app {
+
+App::App(Options options) : options_(std::move(options)), last_activity_(std::chrono::steady_clock::now()) {}
+
+App::~App() { Lock(); }
+
+bool App::vault_exists() const { return store::Vault::Exists(options_.vault_dir); }
+
+domain::Date App::today() const {
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
+}
+
+std::string App::CreateVault(const std::string& passphrase) {
+  if (passphrase.size() < 8) return "Use at least 8 characters: a few random words are best.";
+  auto v = store::Vault::Create(options_.vault_dir, AsBytes(passphrase), {});
+  if (!v.ok()) return v.status().message();
+  vault_ = std::move(*v);
+  NoteActivity();
+  RefreshReviews();
+  return "";
+}
+
+std::string App::Unlock(const std::string& passphrase) {
+  if (!vault_) {
+    auto v = store::Vault::Open(options_.vault_dir);
+    if (!v.ok()) return v.status().message();
+    vault_ = std::move(*v);
+  }
+  Status s = vault_->Unlock(AsBytes(passphrase));
+  if (s.IsAuthFailed()) return "That passphrase does not open this vault. Nothing was changed; try again.";
+  if (!s.ok()) return s.message();
+  NoteActivity();
+  RefreshReviews();
+  return "";
+}
+
+void App::Lock() {
+  // The open review holds decrypted records; it goes before the keys do.
+  replica_.reset();
+  reviews_.clear();
+  if (vault_) vault_->Lock();
+  message_.clear();
+}
+
+void App::NoteActivity() { last_activity_ = std::chrono::steady_clock::now(); }
+
+double App::SecondsUntilIdleLock() const {
+  if (locked() || options_.idle_lock_seconds <= 0) return 1e9;
+  double idle = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_activity_).count();
+  return std::max(0.0, options_.idle_lock_seconds - idle);
+}
+
+bool App::CheckIdle() {
+  if (locked() || options_.idle_lock_seconds <= 0 || SecondsUntilIdleLock() > 0) return false;
+  Lock();
+  return true;
+}
+
+void App::RefreshReviews() {
+  reviews_.clear();
+  if (locked()) return;
+  auto ids = review::Replica::List(*vault_);
+  if (!ids.ok()) {
+    Say("Could not list the reviews: " + ids.status().message());
+    return;
+  }
+  for (const auto& id : *ids) {
+    ReviewRow row;
+    row.id = id;
+    auto r = review::Replica::Open(*vault_, id, domain::ScrReplicaOptions());
+    if (!r.ok()) {
+      row.error = r.status().message();
+      reviews_.push_back(row);
+      continue;
+    }
+    row.title = (*r)->title();
+    auto st = domain::EvaluateWorkflow(**r, calendar_, today());
+    if (st.ok()) {
+      row.stage = st->stage_name;
+      row.warnings = st->warnings.size();
+      // The most pressing open deadline: overdue first, then the soonest.
+      for (const auto& d : st->deadlines) {
+        bool open = d.state == domain::DeadlineState::kDue || d.state == domain::DeadlineState::kAtRisk ||
+                    d.state == domain::DeadlineState::kOverdue;
+        if (!open) continue;
+        bool better = row.next_deadline.empty() ||
+                      (d.state == domain::DeadlineState::kOverdue) >
+                          (row.deadline_state == domain::DeadlineState::kOverdue) ||
+                      ((d.state == domain::DeadlineState::kOverdue) ==
+                           (row.deadline_state == domain::DeadlineState::kOverdue) &&
+                       d.due < row.next_deadline.substr(0, 10));
+        if (better) {
+          row.next_deadline = d.due + "  " + d.name;
+          row.deadline_state = d.state;
+        }
+      }
+    } else {
+      row.stage = "(not a case review)";
+    }
+    reviews_.push_back(row);
+  }
+}
+
+std::string App::StartReview(const std::string& title, const std::string& framework) {
+  if (locked()) return "The vault is locked.";
+  auto r = domain::ScrReview::Start(*vault_, title, framework, "", today(), domain::ScrReplicaOptions());
+  if (!r.ok()) return r.status().message();
+  std::string id = (*r)->id();
+  r->reset();
+  RefreshReviews();
+  OpenReview(id);
+  return "";
+}
+
+void App::OpenReview(const std::string& id) {
+  replica_.reset();
+  auto r = review::Replica::Open(*vault_, id, domain::ScrReplicaOptions());
+  if (!r.ok()) {
+    Say("Could not open the review: " + r.status().message());
+    return;
+  }
+  replica_ = std::move(*r);
+}
+
+void App::CloseReview() {
+  replica_.reset();
+  RefreshReviews();
+}
+
+void App::ToggleTheme() {
+  options_.dark = !options_.dark;
+  ApplyTheme(options_.dark, ImGui::GetStyle().MouseCursorScale);
+}
+
+void App::HandleShortcuts() {
+  ImGuiIO& io = ImGui::GetIO();
+  if (!io.KeyCtrl) return;
+  // Ctrl+L locks at once; Ctrl+P hides real names (privacy mode). ImGui
+  // 1.86 indexes keys by the GLFW backend's key codes.
+  if (ImGui::IsKeyPressed(GLFW_KEY_L, false)) Lock();
+  if (ImGui::IsKeyPressed(GLFW_KEY_P, false)) TogglePrivacy();
+  if (ImGui::IsKeyPressed(GLFW_KEY_Q, false)) quit_ = true;
+}
+
+void App::DrawMenuBar() {
+  if (!ImGui::BeginMainMenuBar()) return;
+  if (ImGui::BeginMenu("Vault")) {
+    if (ImGui::MenuItem("Lock now", "Ctrl+L", false, !locked())) Lock();
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    if (ImGui::MenuItem("Privacy mode", "Ctrl+P", privacy_)) TogglePrivacy();
+    if (ImGui::MenuItem("Dark theme", nullptr, options_.dark)) ToggleTheme();
+    ImGui::EndMenu();
+  }
+  ImGui::TextDisabled("|  %s", locked() ? "Locked" : "Unlocked");
+  if (privacy_) ImGui::TextColored(ImVec4(0.85f, 0.45f, 0.1f, 1), "  Privacy mode: names hidden");
+  ImGui::TextDisabled("  |  Offline: working on this device's vault");
+  ImGui::EndMainMenuBar();
+}
+
+void App::Frame() {
+  HandleShortcuts();
+  DrawMenuBar();
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  ImGui::Begin("##work", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus);
+  if (!message_.empty()) {
+    ImGui::TextWrapped("%s", message_.c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Dismiss")) message_.clear();
+    ImGui::Separator();
+  }
+  if (locked())
+    DrawUnlockScreen(*this);
+  else if (replica_)
+    DrawReviewScreen(*this);
+  else
+    DrawReviewListScreen(*this);
+  ImGui::End();
+}
+
+}  // namespace caseboard::app
