@@ -48,7 +48,9 @@ std::string App::Unlock(const std::string& passphrase) {
 }
 
 void App::Lock() {
-  // The open review holds decrypted records; it goes before the keys do.
+  // The open review holds decrypted records; it goes before the keys do
+  // (closing it signs any typing not yet signed).
+  ForgetTextPanel();
   replica_.reset();
   reviews_.clear();
   if (vault_) vault_->Lock();
@@ -61,6 +63,20 @@ double App::SecondsUntilIdleLock() const {
   if (locked() || options_.idle_lock_seconds <= 0) return 1e9;
   double idle = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_activity_).count();
   return std::max(0.0, options_.idle_lock_seconds - idle);
+}
+
+double App::SecondsUntilWake() const {
+  double wake = SecondsUntilIdleLock();
+  if (replica_ && replica_->has_unflushed_text()) wake = std::min(wake, 2.5);
+  return wake;
+}
+
+void App::FlushPausedText() {
+  if (!replica_ || !replica_->has_unflushed_text()) return;
+  double idle = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_activity_).count();
+  if (idle < 2.0) return;
+  Status s = replica_->FlushText();
+  if (!s.ok()) Say("Could not sign the latest typing: " + s.message());
 }
 
 bool App::CheckIdle() {
@@ -136,6 +152,7 @@ void App::OpenReview(const std::string& id) {
 }
 
 void App::CloseReview() {
+  ForgetTextPanel();
   replica_.reset();
   RefreshReviews();
 }

@@ -47,6 +47,11 @@ class App {
   bool locked() const { return vault_ == nullptr || !vault_->is_unlocked(); }
   // Seconds until the idle lock, for the main loop's wait (a large number when locked).
   double SecondsUntilIdleLock() const;
+  // How long the main loop may sleep: until the idle lock, or until typing
+  // that has paused should be signed.
+  double SecondsUntilWake() const;
+  // Signs a burst of typing once the person has paused (see ReplicaOptions).
+  void FlushPausedText();
 
   // ---- What screens use. ----
   const Options& options() const { return options_; }
@@ -95,6 +100,10 @@ void DrawReviewListScreen(App& app);
 void DrawReviewScreen(App& app);
 // The chronology of the open review, as a sortable, filterable table.
 void DrawChronologyPanel(App& app);
+// The open review's long texts, in an editor bound to the text CRDT.
+void DrawTextPanel(App& app);
+// Drops the text editor's copy of a text (on lock or closing the review).
+void ForgetTextPanel();
 
 // Light or dark colours and sizes, scaled for the display.
 void ApplyTheme(bool dark, float scale);

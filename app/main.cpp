@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
     // ImGui needs a few frames after input to settle (hover, animations);
     // after that, sleep until the next event or the idle-lock deadline.
     if (quiet_frames > 3)
-      glfwWaitEventsTimeout(std::min(app.SecondsUntilIdleLock() + 0.05, 60.0));
+      glfwWaitEventsTimeout(std::min(app.SecondsUntilWake() + 0.05, 60.0));
     else
       glfwPollEvents();
     bool input = io.MouseDelta.x != 0 || io.MouseDelta.y != 0 || io.InputQueueCharacters.Size > 0 ||
@@ -135,6 +135,7 @@ int main(int argc, char** argv) {
     } else {
       ++quiet_frames;
     }
+    app.FlushPausedText();
     if (app.CheckIdle()) quiet_frames = 0;
 
     ImGui_ImplOpenGL3_NewFrame();

@@ -135,6 +135,10 @@ void DrawReviewScreen(App& app) {
     DrawChronologyPanel(app);
     ImGui::EndTabItem();
   }
+  if (ImGui::BeginTabItem("Texts")) {
+    DrawTextPanel(app);
+    ImGui::EndTabItem();
+  }
   if (ImGui::BeginTabItem("Records")) {
     DrawRecords(app, names);
     ImGui::EndTabItem();

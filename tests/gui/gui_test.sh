@@ -53,14 +53,22 @@ session() {
   click 354 226                 # "Add entry"
   shot 04-chronology-entry
 
+  click 240 90                  # the Texts tab
+  click 147 132; type_text "Home visit"
+  click 147 166                 # "Add a note": opens its body in the editor
+  click 780 300; type_text "Met the mother and the health visitor. "
+  type_text "Baby slept in a cot."
+  click 147 600                 # leaving the field signs the typing
+  shot 05-long-text
+
   # Leave it alone: the vault locks itself after 4 s without input.
   xdotool mousemove 1200 700
   wait_title "Caseboard \(locked\)"
-  shot 05-locked-on-idle
+  shot 06-locked-on-idle
 
   type_text "$PASS"; xdotool key Return
   wait_title "Caseboard"
-  shot 06-unlocked-again
+  shot 07-unlocked-again
   xdotool key ctrl+q
   for _ in $(seq 100); do kill -0 $app 2>/dev/null || break; sleep 0.1; done
   kill -0 $app 2>/dev/null && fail "the app did not quit on Ctrl+Q"
@@ -83,6 +91,9 @@ REVIEW=$(grep -o '"id": "[0-9a-f]*"' "$OUT/reviews.json" | head -1 | cut -d'"' -
 grep -q 'Call-out to the home; no one answered' "$OUT/chronology.json" || fail "the chronology entry is missing"
 grep -q '"time": "21:40"' "$OUT/chronology.json" || fail "the entry's time is missing"
 grep -q '"agency": "Northshire Police"' "$OUT/chronology.json" || fail "the entry's agency is missing"
+"$CLI" --vault "$VAULT" review show "$REVIEW" --json > "$OUT/review.json"
+grep -q 'Met the mother and the health visitor. Baby slept in a cot.' "$OUT/review.json" ||
+  fail "the text typed into the note is missing"
 # Nothing decrypted on disk: no imgui.ini anywhere near the app.
 [ ! -e imgui.ini ] && [ ! -e "$VAULT/imgui.ini" ] || fail "an imgui.ini was written"
 echo "gui_test: passed; screenshots in $OUT"
