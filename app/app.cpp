@@ -51,6 +51,8 @@ void App::Lock() {
   // The open review holds decrypted records; it goes before the keys do
   // (closing it signs any typing not yet signed).
   ForgetTextPanel();
+  ForgetChronologyPanel();
+  ForgetReviewScreen();
   replica_.reset();
   reviews_.clear();
   if (vault_) vault_->Lock();
@@ -153,6 +155,8 @@ void App::OpenReview(const std::string& id) {
 
 void App::CloseReview() {
   ForgetTextPanel();
+  ForgetChronologyPanel();
+  ForgetReviewScreen();
   replica_.reset();
   RefreshReviews();
 }

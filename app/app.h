@@ -102,8 +102,13 @@ void DrawReviewScreen(App& app);
 void DrawChronologyPanel(App& app);
 // The open review's long texts, in an editor bound to the text CRDT.
 void DrawTextPanel(App& app);
-// Drops the text editor's copy of a text (on lock or closing the review).
+// Puts a text in the editor, as choosing it in the list does.
+void SelectText(const std::string& entity, const std::string& field);
+// Each screen drops what it keeps of a review's content (on lock, or when
+// the review closes), so nothing decrypted outlives the open review.
 void ForgetTextPanel();
+void ForgetChronologyPanel();
+void ForgetReviewScreen();
 
 // Light or dark colours and sizes, scaled for the display.
 void ApplyTheme(bool dark, float scale);

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "app.h"
+#include "caseboard/crypto/secure_bytes.h"
 #include "caseboard/domain/chronology.h"
 #include "caseboard/domain/records.h"
 #include "caseboard/domain/scr_review.h"
@@ -19,6 +20,14 @@ char filter_agency[128];
 char new_date[16], new_time[8], new_agency[128], new_event[1024], new_source[128];
 int new_significance = 0;
 std::string add_error;
+
+struct Cache {
+  std::string review, key;
+  size_t changes = static_cast<size_t>(-1);
+  size_t entries = 0;
+  Result<std::vector<domain::ChronologyRow>> rows = std::vector<domain::ChronologyRow>();
+};
+Cache cache;
 
 void DrawAddEntry(App& app) {
   if (!ImGui::CollapsingHeader("Add an entry")) return;
@@ -56,6 +65,15 @@ void DrawAddEntry(App& app) {
 
 }  // namespace
 
+void ForgetChronologyPanel() {
+  cache = Cache();
+  crypto::Wipe(new_event, sizeof new_event);
+  crypto::Wipe(new_agency, sizeof new_agency);
+  crypto::Wipe(new_source, sizeof new_source);
+  crypto::Wipe(filter_text, sizeof filter_text);
+  crypto::Wipe(filter_agency, sizeof filter_agency);
+}
+
 void DrawChronologyPanel(App& app) {
   review::Replica& r = *app.open_review();
   DrawAddEntry(app);
@@ -77,8 +95,10 @@ void DrawChronologyPanel(App& app) {
     start = comma + 1;
   }
 
-  auto count = domain::Records(r.document(), "chronology_entry").size();
-  if (count == 0) {
+  if (r.change_count() != cache.changes || r.id() != cache.review) {
+    cache.entries = domain::Records(r.document(), "chronology_entry").size();
+  }
+  if (cache.entries == 0) {
     ImGui::TextDisabled("No chronology entries yet: add the first above.");
     return;
   }
@@ -101,7 +121,18 @@ void DrawChronologyPanel(App& app) {
                          : domain::ChronologySort::kDate;
     descending = specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
   }
-  auto rows = domain::Chronology(r.document(), filter, sort, descending);
+  // Sorting and filtering 10,000 entries every frame would cost more than
+  // the frame budget; the rows are rebuilt only when something they depend
+  // on changes.
+  std::string key = std::string(filter_text) + '\x1f' + filter_agency + '\x1f' +
+                    std::to_string(static_cast<int>(sort)) + (descending ? "d" : "a");
+  if (r.change_count() != cache.changes || r.id() != cache.review || key != cache.key) {
+    cache.rows = domain::Chronology(r.document(), filter, sort, descending);
+    cache.changes = r.change_count();
+    cache.review = r.id();
+    cache.key = key;
+  }
+  const auto& rows = cache.rows;
   Pseudonyms names = app.privacy() ? Pseudonyms::From(r.document()) : Pseudonyms();
   if (!rows.ok() || rows->empty()) {
     ImGui::TableNextRow();

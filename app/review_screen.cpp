@@ -12,6 +12,10 @@ namespace caseboard::app {
 namespace {
 
 std::string advance_error;
+std::string cached_review;
+size_t cached_changes = static_cast<size_t>(-1);
+domain::Date cached_day;
+Result<domain::WorkflowStatus> status = Status::NotFound("no review");
 
 void Heading(const char* text) {
   ImGui::Spacing();
@@ -108,6 +112,13 @@ void DrawRecords(App& app, const Pseudonyms& names) {
 
 }  // namespace
 
+void ForgetReviewScreen() {
+  status = Status::NotFound("no review");
+  cached_review.clear();
+  cached_changes = static_cast<size_t>(-1);
+  advance_error.clear();
+}
+
 void DrawReviewScreen(App& app) {
   review::Replica& r = *app.open_review();
   Pseudonyms names = app.privacy() ? Pseudonyms::From(r.document()) : Pseudonyms();
@@ -117,18 +128,24 @@ void DrawReviewScreen(App& app) {
   }
   ImGui::SameLine();
   ImGui::TextUnformatted(app.privacy() ? names.Apply(r.title()).c_str() : r.title().c_str());
-  auto st = domain::EvaluateWorkflow(r, app.calendar(), app.today());
-  if (st.ok()) {
+  // The status is recomputed only when the review changes (or the day does).
+  if (r.id() != cached_review || r.change_count() != cached_changes || app.today() != cached_day) {
+    status = domain::EvaluateWorkflow(r, app.calendar(), app.today());
+    cached_review = r.id();
+    cached_changes = r.change_count();
+    cached_day = app.today();
+  }
+  if (status.ok()) {
     ImGui::SameLine();
-    ImGui::TextDisabled("  %s", st->framework_name.c_str());
+    ImGui::TextDisabled("  %s", status->framework_name.c_str());
   }
   ImGui::Separator();
   if (!ImGui::BeginTabBar("review")) return;
   if (ImGui::BeginTabItem("Where it stands")) {
-    if (st.ok())
-      DrawStatus(app, *st, names);
+    if (status.ok())
+      DrawStatus(app, *status, names);
     else
-      ImGui::TextWrapped("%s", st.status().message().c_str());
+      ImGui::TextWrapped("%s", status.status().message().c_str());
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem("Chronology")) {

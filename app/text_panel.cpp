@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <string>
+#include <vector>
 
 #include "app.h"
 #include "caseboard/bytes.h"
@@ -20,9 +21,18 @@ struct Target {
   std::string entity, field;
 };
 Target target;
-std::string buffer;  // what the widget shows and edits
+std::string buffer;                               // what the widget shows and edits
+std::string synced;                               // the CRDT text as of the last sync with the buffer
+size_t synced_changes = static_cast<size_t>(-1);  // the replica's change count then
 bool was_active = false;
 char note_title[160];
+
+struct ListedText {
+  std::string entity, field, label;
+};
+std::vector<ListedText> texts;
+size_t list_changes = static_cast<size_t>(-1);
+bool list_private = false;
 
 size_t CodePointsIn(std::string_view s) {
   size_t n = 0;
@@ -69,9 +79,19 @@ int Resize(ImGuiInputTextCallbackData* data) {
 
 void ForgetTextPanel() {
   crypto::Wipe(buffer.data(), buffer.size());
+  crypto::Wipe(synced.data(), synced.size());
   buffer.clear();
+  synced.clear();
+  synced_changes = static_cast<size_t>(-1);
+  texts.clear();
+  list_changes = static_cast<size_t>(-1);
   target = {};
   was_active = false;
+}
+
+void SelectText(const std::string& entity, const std::string& field) {
+  ForgetTextPanel();
+  target = {entity, field};
 }
 
 void DrawTextPanel(App& app) {
@@ -91,22 +111,36 @@ void DrawTextPanel(App& app) {
     }
   }
   ImGui::Separator();
-  for (const auto& [type, def] : r.schema().types()) {
-    if (type == "scr") continue;  // the workflow's own record
-    for (const auto& [field, fdef] : def.fields) {
-      if (fdef.type != crdt::FieldType::kText) continue;
-      for (const auto& rec : domain::Records(r.document(), type)) {
-        std::string label = rec.Str("title");
-        if (label.empty()) label = rec.Str("name");
-        if (label.empty()) label = rec.id.substr(0, 8);
-        label = type + ": " + label + " (" + field + ")";
-        if (app.privacy()) label = Pseudonyms::From(r.document()).Apply(label);
-        bool selected = target.entity == rec.id && target.field == field;
-        if (ImGui::Selectable((label + "##" + rec.id + field).c_str(), selected) && !selected) {
-          r.FlushText().ok();
-          ForgetTextPanel();
-          target = {rec.id, field};
+  // The list of texts is rebuilt only when the review changes: a review
+  // may hold thousands of records with text fields.
+  if (r.change_count() != list_changes || app.privacy() != list_private) {
+    texts.clear();
+    Pseudonyms names = app.privacy() ? Pseudonyms::From(r.document()) : Pseudonyms();
+    for (const auto& [type, def] : r.schema().types()) {
+      if (type == "scr") continue;  // the workflow's own record
+      for (const auto& [field, fdef] : def.fields) {
+        if (fdef.type != crdt::FieldType::kText) continue;
+        for (const auto& rec : domain::Records(r.document(), type)) {
+          std::string label = rec.Str("title");
+          if (label.empty()) label = rec.Str("name");
+          if (label.empty()) label = rec.id.substr(0, 8);
+          texts.push_back({rec.id, field, names.Apply(type + ": " + label + " (" + field + ")")});
         }
+      }
+    }
+    list_changes = r.change_count();
+    list_private = app.privacy();
+  }
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(texts.size()));
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      const ListedText& t = texts[static_cast<size_t>(i)];
+      bool selected = target.entity == t.entity && target.field == t.field;
+      if (ImGui::Selectable((t.label + "##" + t.entity + t.field).c_str(), selected) && !selected) {
+        r.FlushText().ok();
+        ForgetTextPanel();
+        target = {t.entity, t.field};
       }
     }
   }
@@ -124,22 +158,30 @@ void DrawTextPanel(App& app) {
     ImGui::EndChild();
     return;
   }
-  // Others' edits land while the field is not being typed in.
-  if (!was_active) buffer = CurrentText(r);
-  std::string before = buffer;
-  ImGui::InputTextMultiline("##text", buffer.data(), buffer.size() + 1, ImVec2(-1, -1),
-                            ImGuiInputTextFlags_CallbackResize, Resize, &buffer);
+  // Others' edits land while the field is not being typed in. Reading a
+  // long text out of the CRDT costs more than a frame, so it happens only
+  // when the review has changed since.
+  if (!was_active && r.change_count() != synced_changes) {
+    buffer = CurrentText(r);
+    synced = buffer;
+    synced_changes = r.change_count();
+  }
+  bool edited = ImGui::InputTextMultiline("##text", buffer.data(), buffer.size() + 1, ImVec2(-1, -1),
+                                          ImGuiInputTextFlags_CallbackResize, Resize, &buffer);
   bool active = ImGui::IsItemActive();
-  if (buffer != before) {
-    Status s = ApplyEdit(r, before, buffer);
+  if (edited && buffer != synced) {
+    Status s = ApplyEdit(r, synced, buffer);
     if (!s.ok()) {
       app.Say("That edit could not be kept: " + s.message());
       buffer = CurrentText(r);
     }
+    synced = buffer;
   }
-  if (was_active && !active) r.FlushText().ok();  // leaving the field signs the burst
+  if (was_active && !active) {
+    r.FlushText().ok();  // leaving the field signs the burst
+    synced_changes = r.change_count();
+  }
   was_active = active;
-  crypto::Wipe(before.data(), before.size());
   ImGui::EndChild();
 }
 
