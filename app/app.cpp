@@ -53,6 +53,7 @@ void App::Lock() {
   ForgetTextPanel();
   ForgetChronologyPanel();
   ForgetReviewScreen();
+  ForgetRecordForm();
   replica_.reset();
   reviews_.clear();
   if (vault_) vault_->Lock();
@@ -157,6 +158,7 @@ void App::CloseReview() {
   ForgetTextPanel();
   ForgetChronologyPanel();
   ForgetReviewScreen();
+  ForgetRecordForm();
   replica_.reset();
   RefreshReviews();
 }

@@ -109,6 +109,9 @@ void SelectText(const std::string& entity, const std::string& field);
 void ForgetTextPanel();
 void ForgetChronologyPanel();
 void ForgetReviewScreen();
+void ForgetRecordForm();
+// Forms for the records and checklists the current stage asks for.
+void DrawRecordForms(App& app, const domain::WorkflowStatus& status);
 
 // Light or dark colours and sizes, scaled for the display.
 void ApplyTheme(bool dark, float scale);

@@ -148,6 +148,13 @@ void DrawReviewScreen(App& app) {
       ImGui::TextWrapped("%s", status.status().message().c_str());
     ImGui::EndTabItem();
   }
+  if (ImGui::BeginTabItem("Fill in")) {
+    if (status.ok())
+      DrawRecordForms(app, *status);
+    else
+      ImGui::TextWrapped("%s", status.status().message().c_str());
+    ImGui::EndTabItem();
+  }
   if (ImGui::BeginTabItem("Chronology")) {
     DrawChronologyPanel(app);
     ImGui::EndTabItem();
