@@ -17,6 +17,7 @@
 #include "caseboard/domain/framework.h"
 #include "caseboard/domain/records.h"
 #include "caseboard/domain/scr_review.h"
+#include "string_input.h"
 
 namespace caseboard::app {
 namespace {
@@ -25,15 +26,6 @@ std::string form_type;                      // the record type being filled in
 bool form_new = false;                      // adding a new record rather than editing the one
 std::map<std::string, std::string> inputs;  // field -> text in its widget
 std::string form_message;
-
-int Resize(ImGuiInputTextCallbackData* data) {
-  if (data->EventFlag == ImGuiInputTextFlags_CallbackResize) {
-    auto* s = static_cast<std::string*>(data->UserData);
-    s->resize(static_cast<size_t>(data->BufTextLen));
-    data->Buf = s->data();
-  }
-  return 0;
-}
 
 // "aware_on" -> "Aware on": field ids read as words.
 std::string Label(const std::string& id) {
@@ -47,9 +39,9 @@ std::string Label(const std::string& id) {
 bool InputString(const char* id, std::string& s, bool multiline) {
   if (multiline)
     return ImGui::InputTextMultiline(id, s.data(), s.size() + 1, ImVec2(-1, 64),
-                                     ImGuiInputTextFlags_CallbackResize, Resize, &s);
+                                     ImGuiInputTextFlags_CallbackResize, ResizeString, &s);
   ImGui::SetNextItemWidth(-1);
-  return ImGui::InputText(id, s.data(), s.size() + 1, ImGuiInputTextFlags_CallbackResize, Resize, &s);
+  return ImGui::InputText(id, s.data(), s.size() + 1, ImGuiInputTextFlags_CallbackResize, ResizeString, &s);
 }
 
 void Load(const review::Replica& r, const std::string& type, bool fresh) {
@@ -135,7 +127,7 @@ void DrawForm(App& app, review::Replica& r) {
       case crdt::FieldType::kDate:
         ImGui::SetNextItemWidth(140);
         ImGui::InputTextWithHint("##date", "YYYY-MM-DD", value.data(), value.size() + 1,
-                                 ImGuiInputTextFlags_CallbackResize, Resize, &value);
+                                 ImGuiInputTextFlags_CallbackResize, ResizeString, &value);
         break;
       default:
         InputString("##value", value, false);

@@ -13,6 +13,7 @@
 #include "caseboard/crypto/secure_bytes.h"
 #include "caseboard/domain/records.h"
 #include "pseudonyms.h"
+#include "string_input.h"
 
 namespace caseboard::app {
 namespace {
@@ -64,15 +65,6 @@ std::string CurrentText(const review::Replica& r) {
   const crdt::Entity* e = r.document().Find(target.entity);
   const crdt::TextSequence* t = e ? e->Text(target.field) : nullptr;
   return t ? t->Text() : std::string();
-}
-
-int Resize(ImGuiInputTextCallbackData* data) {
-  if (data->EventFlag == ImGuiInputTextFlags_CallbackResize) {
-    auto* s = static_cast<std::string*>(data->UserData);
-    s->resize(static_cast<size_t>(data->BufTextLen));
-    data->Buf = s->data();
-  }
-  return 0;
 }
 
 }  // namespace
@@ -167,7 +159,7 @@ void DrawTextPanel(App& app) {
     synced_changes = r.change_count();
   }
   bool edited = ImGui::InputTextMultiline("##text", buffer.data(), buffer.size() + 1, ImVec2(-1, -1),
-                                          ImGuiInputTextFlags_CallbackResize, Resize, &buffer);
+                                          ImGuiInputTextFlags_CallbackResize, ResizeString, &buffer);
   bool active = ImGui::IsItemActive();
   if (edited && buffer != synced) {
     Status s = ApplyEdit(r, synced, buffer);
