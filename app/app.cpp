@@ -7,6 +7,8 @@
 
 #include "caseboard/domain/records.h"
 #include "caseboard/domain/scr_review.h"
+#include "caseboard/sync/sync_engine.h"
+#include "caseboard/sync/sync_state.h"
 
 namespace caseboard::app {
 
@@ -56,6 +58,7 @@ void App::Lock() {
   ForgetRecordForm();
   replica_.reset();
   reviews_.clear();
+  sync_ = {};
   if (vault_) vault_->Lock();
   message_.clear();
 }
@@ -88,9 +91,37 @@ bool App::CheckIdle() {
   return true;
 }
 
+// Milliseconds since the epoch as local "YYYY-MM-DD HH:MM".
+static std::string LocalTime(uint64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm local{};
+  localtime_r(&t, &local);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &local);
+  return buf;
+}
+
+void App::RefreshSync() {
+  sync_ = {};
+  auto config = sync::LoadBoardConfig(*vault_);
+  if (!config.ok()) return;  // not joined: everything stays on this device
+  sync_.joined = true;
+  sync_.board = config->url;
+  auto report = sync::ReadStatus(*vault_, domain::ScrReplicaOptions());
+  if (!report.ok()) {
+    sync_.error = report.status().message();
+    return;
+  }
+  if (report->status.last_sync_ms) sync_.last_sync = LocalTime(report->status.last_sync_ms);
+  sync_.error = report->status.last_error;
+  for (const auto& [id, r] : report->reviews) sync_.pending += r.pending;
+}
+
 void App::RefreshReviews() {
   reviews_.clear();
+  sync_ = {};
   if (locked()) return;
+  RefreshSync();
   auto ids = review::Replica::List(*vault_);
   if (!ids.ok()) {
     Say("Could not list the reviews: " + ids.status().message());
@@ -192,7 +223,16 @@ void App::DrawMenuBar() {
   }
   ImGui::TextDisabled("|  %s", locked() ? "Locked" : "Unlocked");
   if (privacy_) ImGui::TextColored(ImVec4(0.85f, 0.45f, 0.1f, 1), "  Privacy mode: names hidden");
-  ImGui::TextDisabled("  |  Offline: working on this device's vault");
+  // Sync in plain words: with no board, the app says it works offline.
+  if (locked() || !sync_.joined) {
+    ImGui::TextDisabled("  |  Offline: not joined to a board; everything stays on this device");
+  } else {
+    ImGui::TextDisabled("  |  Board %s: last sync %s, %llu change%s waiting", sync_.board.c_str(),
+                        sync_.last_sync.empty() ? "never" : sync_.last_sync.c_str(),
+                        static_cast<unsigned long long>(sync_.pending), sync_.pending == 1 ? "" : "s");
+    if (!sync_.error.empty())
+      ImGui::TextColored(ImVec4(0.8f, 0.2f, 0.1f, 1), "  Last sync failed: %s", sync_.error.c_str());
+  }
   ImGui::EndMainMenuBar();
 }
 

@@ -33,6 +33,16 @@ struct ReviewRow {
   std::string error;  // a review that could not be read, and why
 };
 
+// The sync state shown on the review list: whether this vault has joined a
+// board, when it last synced, what waits to be sent, the last error.
+struct SyncSummary {
+  bool joined = false;
+  std::string board;      // its address
+  std::string last_sync;  // local time, "" if never
+  uint64_t pending = 0;
+  std::string error;
+};
+
 class App {
  public:
   explicit App(Options options);
@@ -62,6 +72,7 @@ class App {
   void Lock();
   void RefreshReviews();
   const std::vector<ReviewRow>& reviews() const { return reviews_; }
+  const SyncSummary& sync() const { return sync_; }
   std::string StartReview(const std::string& title, const std::string& framework);
   void OpenReview(const std::string& id);
   void CloseReview();
@@ -81,12 +92,14 @@ class App {
 
  private:
   void DrawMenuBar();
+  void RefreshSync();
   void HandleShortcuts();
 
   Options options_;
   std::unique_ptr<store::Vault> vault_;
   std::unique_ptr<review::Replica> replica_;  // the review on screen, if any
   std::vector<ReviewRow> reviews_;
+  SyncSummary sync_;
   domain::WorkingCalendar calendar_ = domain::WorkingCalendar::EnglandAndWales();
   std::chrono::steady_clock::time_point last_activity_;
   bool privacy_ = false;

@@ -80,6 +80,8 @@ void DrawUnlockScreen(App& app) {
       error = create ? app.CreateVault(passphrase) : app.Unlock(passphrase);
     }
     WipeBuffers();
+    // After a refusal the person types again straight away.
+    appeared_frame = ImGui::GetFrameCount();
   }
   if (!error.empty()) {
     ImGui::Spacing();

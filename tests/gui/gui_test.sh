@@ -66,9 +66,15 @@ session() {
   wait_title "Caseboard \(locked\)"
   shot 06-locked-on-idle
 
+  # A wrong passphrase is refused calmly and the vault stays locked.
+  type_text "not the passphrase"; xdotool key Return
+  sleep 2
+  xdotool search --name "^Caseboard \(locked\)\$" >/dev/null || fail "a wrong passphrase unlocked the vault"
+  shot 07-wrong-passphrase
   type_text "$PASS"; xdotool key Return
   wait_title "Caseboard"
-  shot 07-unlocked-again
+  xdotool key ctrl+p            # privacy mode, for the screenshot
+  shot 08-unlocked-again-privacy
   xdotool key ctrl+q
   for _ in $(seq 100); do kill -0 $app 2>/dev/null || break; sleep 0.1; done
   kill -0 $app 2>/dev/null && fail "the app did not quit on Ctrl+Q"
