@@ -77,6 +77,20 @@ struct HistoryEntry {
   nlohmann::json value;
 };
 
+// A value of a field that was written at the same time as the value it has
+// now, on a device that had not seen it (so last-writer-wins set it aside).
+// Merging stays automatic; this is how a person sees that it happened and
+// can put the other value back.
+struct ConcurrentValue {
+  std::string entity;
+  std::string field;
+  nlohmann::json value;    // the value set aside
+  nlohmann::json current;  // the value the field has now
+  std::string author;      // the device that wrote `value`
+  clock::Hlc hlc;          // when it wrote it
+  std::string change;      // hash hex of its change
+};
+
 class Replica {
  public:
   // Creates a review with `title`; this device becomes its owner.
@@ -197,6 +211,12 @@ class Replica {
   uint64_t log_size() const { return next_log_; }  // entries in the local change log
   // Visits the local change log in order, starting at entry `from`.
   Status ForEachChange(const std::function<Status(const crdt::Change&)>& visit, uint64_t from = 0) const;
+  // Values set aside by a concurrent write, for every field whose current
+  // value was written without its writer having seen them; `entity` filters
+  // to one entity. Writing the field again (say, restoring one of them with
+  // SetFields) settles it: the new value has seen them all.
+  Result<std::vector<ConcurrentValue>> ConcurrentValues(
+      const std::optional<std::string>& entity = std::nullopt) const;
   // The audit trail, in timestamp order; `entity` filters to one entity.
   Result<std::vector<HistoryEntry>> History(const std::optional<std::string>& entity = std::nullopt) const;
   size_t change_count() const { return nodes_.size(); }
