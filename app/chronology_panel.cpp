@@ -1,6 +1,7 @@
 // The merged multi-agency chronology: a sortable, filterable table that
-// stays smooth at 10,000 entries (only visible rows are drawn), and a form
-// to add an entry.
+// stays smooth at 10,000 entries (only visible rows are drawn), or the same
+// filtered entries as a drawn timeline (timeline_panel.cpp), and a form to
+// add an entry.
 #include <imgui.h>
 
 #include <algorithm>
@@ -20,6 +21,15 @@ char filter_agency[128];
 char new_date[16], new_time[8], new_agency[128], new_event[1024], new_source[128];
 int new_significance = 0;
 std::string add_error;
+int view = 0;  // 0: table, 1: timeline
+// The table's last sort, so the timeline (which has no sort headers) asks
+// for the same rows and the cache is not rebuilt on every switch.
+domain::ChronologySort last_sort = domain::ChronologySort::kDate;
+bool last_descending = false;
+// Counts rebuilds of the cached rows; it is never reset, so a view that
+// keeps something derived from the rows knows when they changed, even
+// across reviews.
+uint64_t rows_generation = 0;
 
 struct Cache {
   std::string review, key;
@@ -28,6 +38,22 @@ struct Cache {
   Result<std::vector<domain::ChronologyRow>> rows = std::vector<domain::ChronologyRow>();
 };
 Cache cache;
+
+// Sorting and filtering 10,000 entries every frame would cost more than the
+// frame budget; the rows are rebuilt only when something they depend on
+// changes.
+void RefreshRows(const review::Replica& r, const domain::ChronologyFilter& filter,
+                 domain::ChronologySort sort, bool descending) {
+  std::string key = std::string(filter_text) + '\x1f' + filter_agency + '\x1f' +
+                    std::to_string(static_cast<int>(sort)) + (descending ? "d" : "a");
+  if (r.change_count() != cache.changes || r.id() != cache.review || key != cache.key) {
+    cache.rows = domain::Chronology(r.document(), filter, sort, descending);
+    cache.changes = r.change_count();
+    cache.review = r.id();
+    cache.key = key;
+    ++rows_generation;
+  }
+}
 
 void DrawAddEntry(App& app) {
   if (!ImGui::CollapsingHeader("Add an entry")) return;
@@ -72,6 +98,7 @@ void ForgetChronologyPanel() {
   crypto::Wipe(new_source, sizeof new_source);
   crypto::Wipe(filter_text, sizeof filter_text);
   crypto::Wipe(filter_agency, sizeof filter_agency);
+  ForgetTimeline();
 }
 
 void DrawChronologyPanel(App& app) {
@@ -82,6 +109,12 @@ void DrawChronologyPanel(App& app) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(260);
   ImGui::InputTextWithHint("##agencies", "Agencies (comma-separated)", filter_agency, sizeof filter_agency);
+  // The switch sits on the filter line, not above the form, so the form
+  // keeps its place (and the filters apply to both views).
+  ImGui::SameLine(0, ImGui::GetFontSize() * 2);
+  ImGui::RadioButton("Table", &view, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("Timeline", &view, 1);
 
   domain::ChronologyFilter filter;
   filter.text = filter_text;
@@ -100,6 +133,16 @@ void DrawChronologyPanel(App& app) {
   }
   if (cache.entries == 0) {
     ImGui::TextDisabled("No chronology entries yet: add the first above.");
+    return;
+  }
+  if (view == 1) {
+    RefreshRows(r, filter, last_sort, last_descending);
+    if (!cache.rows.ok()) {
+      ImGui::TextWrapped("%s", cache.rows.status().message().c_str());
+      return;
+    }
+    Pseudonyms names = app.privacy() ? Pseudonyms::From(r.document()) : Pseudonyms();
+    DrawTimeline(app, *cache.rows, rows_generation, names);
     return;
   }
   ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
@@ -121,17 +164,9 @@ void DrawChronologyPanel(App& app) {
                          : domain::ChronologySort::kDate;
     descending = specs->Specs[0].SortDirection == ImGuiSortDirection_Descending;
   }
-  // Sorting and filtering 10,000 entries every frame would cost more than
-  // the frame budget; the rows are rebuilt only when something they depend
-  // on changes.
-  std::string key = std::string(filter_text) + '\x1f' + filter_agency + '\x1f' +
-                    std::to_string(static_cast<int>(sort)) + (descending ? "d" : "a");
-  if (r.change_count() != cache.changes || r.id() != cache.review || key != cache.key) {
-    cache.rows = domain::Chronology(r.document(), filter, sort, descending);
-    cache.changes = r.change_count();
-    cache.review = r.id();
-    cache.key = key;
-  }
+  last_sort = sort;
+  last_descending = descending;
+  RefreshRows(r, filter, sort, descending);
   const auto& rows = cache.rows;
   Pseudonyms names = app.privacy() ? Pseudonyms::From(r.document()) : Pseudonyms();
   if (!rows.ok() || rows->empty()) {

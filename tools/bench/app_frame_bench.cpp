@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -16,8 +17,10 @@
 #include <vector>
 
 #include "app.h"
+#include "caseboard/domain/chronology.h"
 #include "caseboard/domain/records.h"
 #include "caseboard/domain/scr_review.h"
+#include "pseudonyms.h"
 
 using namespace caseboard;
 
@@ -134,6 +137,22 @@ int main(int argc, char** argv) {
   Figures list = Measure(frames, [&] { app::DrawReviewListScreen(application); });
   Figures status = Measure(frames, [&] { app::DrawReviewScreen(application); });
   Figures chronology = Measure(frames, [&] { app::DrawChronologyPanel(application); });
+  // The timeline, given the rows the chronology panel caches. Fitted, every
+  // one of the 10,000 marks is in view (the most it draws), with the mouse
+  // over the lanes so each frame also looks for the mark under it; then
+  // zoomed in by wheel notches (through the first 20 frames) to about
+  // two months, where most marks are culled.
+  auto rows = domain::Chronology(application.open_review()->document());
+  Check(rows.status(), "reading the chronology");
+  app::Pseudonyms names;
+  ImGui::GetIO().MousePos = ImVec2(700, 300);
+  Figures timeline = Measure(frames, [&] { app::DrawTimeline(application, *rows, 1, names); });
+  int notches = 0;
+  Figures timeline_zoomed = Measure(frames, [&] {
+    ImGui::GetIO().MouseWheel = ++notches < 20 ? 1.0f : 0.0f;  // read by the next frame
+    app::DrawTimeline(application, *rows, 1, names);
+  });
+  ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
   app::SelectText(note_id, "body");
   Figures text = Measure(frames, [&] { app::DrawTextPanel(application); });
 
@@ -144,6 +163,8 @@ int main(int argc, char** argv) {
   row("review list (1 review)", list);
   row("review: where it stands", status);
   row(("chronology table, " + std::to_string(entries) + " entries").c_str(), chronology);
+  row(("timeline, " + std::to_string(entries) + " entries, all in view").c_str(), timeline);
+  row(("timeline, " + std::to_string(entries) + " entries, zoomed in").c_str(), timeline_zoomed);
   row(("text editor, " + std::to_string(text_chars) + " characters").c_str(), text);
   application.Lock();
   ImGui::DestroyContext();
