@@ -3,6 +3,7 @@
 #include <GLFW/glfw3.h>
 #include <imgui.h>
 
+#include <cstdio>
 #include <ctime>
 
 #include "caseboard/domain/records.h"
@@ -50,12 +51,23 @@ std::string App::Unlock(const std::string& passphrase) {
 }
 
 void App::Lock() {
+  // A sync job uses the vault's keys: it stops (keeping what it stored)
+  // and its thread ends before they go.
+  if (sync_runner_.busy()) {
+    sync_runner_.Cancel();
+    sync_runner_.Collect();
+  }
+  reopen_review_.clear();
+  last_sync_job_.reset();
+  sync_panel_ = false;
+  ForgetSyncPanel();
   // The open review holds decrypted records; it goes before the keys do
   // (closing it signs any typing not yet signed).
   ForgetTextPanel();
   ForgetChronologyPanel();
   ForgetReviewScreen();
   ForgetRecordForm();
+  ForgetAttachmentsPanel();
   replica_.reset();
   reviews_.clear();
   sync_ = {};
@@ -74,6 +86,8 @@ double App::SecondsUntilIdleLock() const {
 double App::SecondsUntilWake() const {
   double wake = SecondsUntilIdleLock();
   if (replica_ && replica_->has_unflushed_text()) wake = std::min(wake, 2.5);
+  // Progress bars move, and the end of a job is noticed, only if frames come.
+  if (sync_runner_.busy() || std::chrono::steady_clock::now() < wake_until_) wake = std::min(wake, 0.1);
   return wake;
 }
 
@@ -107,6 +121,7 @@ void App::RefreshSync() {
   if (!config.ok()) return;  // not joined: everything stays on this device
   sync_.joined = true;
   sync_.board = config->url;
+  sync_.device = config->name;
   auto report = sync::ReadStatus(*vault_, domain::ScrReplicaOptions());
   if (!report.ok()) {
     sync_.error = report.status().message();
@@ -114,10 +129,18 @@ void App::RefreshSync() {
   }
   if (report->status.last_sync_ms) sync_.last_sync = LocalTime(report->status.last_sync_ms);
   sync_.error = report->status.last_error;
-  for (const auto& [id, r] : report->reviews) sync_.pending += r.pending;
+  if (report->status.last_error_ms) sync_.error_time = LocalTime(report->status.last_error_ms);
+  for (const auto& [id, r] : report->reviews) {
+    sync_.pending += r.pending;
+    auto local = report->local.find(id);
+    sync_.reviews.push_back({id, local != report->local.end() && local->second, r.pending, r.cursor, r.head,
+                             r.refused, r.last_error});
+  }
 }
 
 void App::RefreshReviews() {
+  // While a job runs the vault is the worker's; the lists are read again when it ends.
+  if (sync_runner_.busy()) return;
   reviews_.clear();
   sync_ = {};
   if (locked()) return;
@@ -166,6 +189,7 @@ void App::RefreshReviews() {
 
 std::string App::StartReview(const std::string& title, const std::string& framework) {
   if (locked()) return "The vault is locked.";
+  if (sync_runner_.busy()) return "Wait for the sync to finish.";
   auto r = domain::ScrReview::Start(*vault_, title, framework, "", today(), domain::ScrReplicaOptions());
   if (!r.ok()) return r.status().message();
   std::string id = (*r)->id();
@@ -176,6 +200,7 @@ std::string App::StartReview(const std::string& title, const std::string& framew
 }
 
 void App::OpenReview(const std::string& id) {
+  if (sync_runner_.busy()) return;
   replica_.reset();
   auto r = review::Replica::Open(*vault_, id, domain::ScrReplicaOptions());
   if (!r.ok()) {
@@ -190,8 +215,81 @@ void App::CloseReview() {
   ForgetChronologyPanel();
   ForgetReviewScreen();
   ForgetRecordForm();
+  ForgetAttachmentsPanel();
   replica_.reset();
   RefreshReviews();
+}
+
+// The worker gets the vault to itself: the open review is closed (its
+// typing signed first) and reopened when the job ends.
+std::string App::HandVaultToWorker() {
+  if (locked()) return "The vault is locked.";
+  if (sync_runner_.busy()) return "A sync is already running.";
+  reopen_review_.clear();
+  if (replica_) {
+    Status s = replica_->FlushText();
+    if (!s.ok()) return "Could not sign the latest typing, so the sync did not start: " + s.message();
+    reopen_review_ = replica_->id();
+    CloseReview();  // and what the screens keep of it, as on any close
+  }
+  return "";
+}
+
+std::string App::StartJoin(const std::string& invite, const std::string& name) {
+  if (std::string why = HandVaultToWorker(); !why.empty()) return why;
+  sync_runner_.StartJoin(*vault_, invite, name, domain::ScrReplicaOptions());
+  return "";
+}
+
+std::string App::StartSync() {
+  if (std::string why = HandVaultToWorker(); !why.empty()) return why;
+  sync_runner_.StartSync(*vault_, domain::ScrReplicaOptions());
+  return "";
+}
+
+// Called each frame: once the worker has finished, the vault is the UI
+// thread's again; the lists are read afresh and the review reopens.
+void App::CollectSyncJob() {
+  if (!sync_runner_.busy() || !sync_runner_.finished()) return;
+  last_sync_job_ = sync_runner_.Collect();
+  const SyncJobOutcome& job = *last_sync_job_;
+  // One line on stderr for whoever watches the log (a test, a helpdesk):
+  // the outcome and the error, never review content.
+  const char* what = job.kind == SyncJobKind::kJoin ? "join" : "sync";
+  size_t failed = 0;
+  for (const auto& r : job.report.reviews) failed += r.status.ok() ? 0 : 1;
+  if (job.cancelled)
+    std::fprintf(stderr, "caseboard: %s cancelled\n", what);
+  else if (!job.status.ok())
+    std::fprintf(stderr, "caseboard: %s did not go through: %s\n", what, job.status.message().c_str());
+  else if (failed)
+    std::fprintf(stderr, "caseboard: sync did not go through for %zu of %zu review(s)\n", failed,
+                 job.report.reviews.size());
+  else if (job.kind == SyncJobKind::kJoin)
+    std::fprintf(stderr, "caseboard: join went through\n");
+  else
+    std::fprintf(stderr, "caseboard: sync went through (%zu review(s))\n", job.report.reviews.size());
+  wake_until_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  RefreshReviews();
+  if (!reopen_review_.empty()) {
+    std::string id = std::move(reopen_review_);
+    reopen_review_.clear();
+    OpenReview(id);
+  }
+}
+
+void App::DropFiles(std::vector<std::string> paths) {
+  // Files belong to a review: with none on screen there is nowhere to put them.
+  if (locked()) return;
+  if (sync_panel_open()) {
+    Say("Close the sync panel, then drop the files onto the review again.");
+    return;
+  }
+  if (!replica_) {
+    Say("Open a review first, then drop files onto it to add them.");
+    return;
+  }
+  for (auto& p : paths) dropped_.push_back(std::move(p));
 }
 
 void App::ToggleTheme() {
@@ -207,6 +305,8 @@ void App::HandleShortcuts() {
   if (ImGui::IsKeyPressed(GLFW_KEY_L, false)) Lock();
   if (ImGui::IsKeyPressed(GLFW_KEY_P, false)) TogglePrivacy();
   if (ImGui::IsKeyPressed(GLFW_KEY_Q, false)) quit_ = true;
+  // Ctrl+Shift+S opens the sync panel (or closes it, when no job runs).
+  if (io.KeyShift && ImGui::IsKeyPressed(GLFW_KEY_S, false) && !locked()) sync_panel_ = !sync_panel_;
 }
 
 void App::DrawMenuBar() {
@@ -214,6 +314,16 @@ void App::DrawMenuBar() {
   if (ImGui::BeginMenu("Vault")) {
     if (ImGui::MenuItem("Lock now", "Ctrl+L", false, !locked())) Lock();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Sync")) {
+    if (ImGui::MenuItem("Sync panel", "Ctrl+Shift+S", sync_panel_open(), !locked()))
+      sync_panel_ = !sync_panel_;
+    bool can_sync = !locked() && sync_.joined && !sync_runner_.busy();
+    if (ImGui::MenuItem("Sync now", nullptr, false, can_sync)) {
+      sync_panel_ = true;
+      if (std::string why = StartSync(); !why.empty()) Say(why);
+    }
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {
@@ -224,7 +334,10 @@ void App::DrawMenuBar() {
   ImGui::TextDisabled("|  %s", locked() ? "Locked" : "Unlocked");
   if (privacy_) ImGui::TextColored(ImVec4(0.85f, 0.45f, 0.1f, 1), "  Privacy mode: names hidden");
   // Sync in plain words: with no board, the app says it works offline.
-  if (locked() || !sync_.joined) {
+  if (sync_runner_.busy()) {
+    ImGui::TextDisabled("  |  %s",
+                        sync_runner_.kind() == SyncJobKind::kJoin ? "Joining the board..." : "Syncing...");
+  } else if (locked() || !sync_.joined) {
     ImGui::TextDisabled("  |  Offline: not joined to a board; everything stays on this device");
   } else {
     ImGui::TextDisabled("  |  Board %s: last sync %s, %llu change%s waiting", sync_.board.c_str(),
@@ -237,6 +350,7 @@ void App::DrawMenuBar() {
 }
 
 void App::Frame() {
+  CollectSyncJob();
   HandleShortcuts();
   DrawMenuBar();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -253,6 +367,8 @@ void App::Frame() {
   }
   if (locked())
     DrawUnlockScreen(*this);
+  else if (sync_panel_open())
+    DrawSyncPanel(*this);
   else if (replica_)
     DrawReviewScreen(*this);
   else

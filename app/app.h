@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,8 +14,15 @@
 #include "caseboard/domain/workflow.h"
 #include "caseboard/review/replica.h"
 #include "caseboard/store/vault.h"
+#include "sync_runner.h"
+
+namespace caseboard::domain {
+struct ChronologyRow;
+}
 
 namespace caseboard::app {
+
+class Pseudonyms;
 
 struct Options {
   std::string vault_dir;
@@ -33,14 +41,27 @@ struct ReviewRow {
   std::string error;  // a review that could not be read, and why
 };
 
+// One review's sync state, as the sync panel lists it.
+struct SyncReviewState {
+  std::string id;
+  bool in_vault = true;  // false: the board lists it for this device, not fetched yet
+  uint64_t pending = 0;  // local changes the board has not acknowledged
+  uint64_t cursor = 0, head = 0;
+  std::vector<sync::RefusedChange> refused;
+  std::string error;  // its last sync's failure, "" if it went through
+};
+
 // The sync state shown on the review list: whether this vault has joined a
 // board, when it last synced, what waits to be sent, the last error.
 struct SyncSummary {
   bool joined = false;
   std::string board;      // its address
+  std::string device;     // this device's name on the board
   std::string last_sync;  // local time, "" if never
   uint64_t pending = 0;
   std::string error;
+  std::string error_time;  // local time of the last error
+  std::vector<SyncReviewState> reviews;
 };
 
 class App {
@@ -54,7 +75,9 @@ class App {
   void NoteActivity();
   // Locks if the idle time has passed; true when it did.
   bool CheckIdle();
-  bool locked() const { return vault_ == nullptr || !vault_->is_unlocked(); }
+  // While a sync job runs the vault is the worker's (and unlocked: Lock
+  // stops the job first), so this does not ask it.
+  bool locked() const { return vault_ == nullptr || (!sync_runner_.busy() && !vault_->is_unlocked()); }
   // Seconds until the idle lock, for the main loop's wait (a large number when locked).
   double SecondsUntilIdleLock() const;
   // How long the main loop may sleep: until the idle lock, or until typing
@@ -83,17 +106,41 @@ class App {
   void TogglePrivacy() { privacy_ = !privacy_; }
   bool dark() const { return options_.dark; }
   void ToggleTheme();
-  // "Caseboard" or "Caseboard (locked)": the window title says whether the
-  // vault is open, so a glance (or a test) can tell without seeing content.
-  std::string WindowTitle() const { return locked() ? "Caseboard (locked)" : "Caseboard"; }
+  // "Caseboard", "Caseboard (locked)" or "Caseboard (syncing)": the window
+  // title says whether the vault is open, so a glance (or a test) can tell
+  // without seeing content.
+  std::string WindowTitle() const {
+    return locked() ? "Caseboard (locked)" : sync_runner_.busy() ? "Caseboard (syncing)" : "Caseboard";
+  }
   bool quit_requested() const { return quit_; }
   // A message shown at the top until dismissed (errors in plain words).
   void Say(std::string message) { message_ = std::move(message); }
+  // Files dropped onto the window (GLFW's drop callback), for the Files tab
+  // to add to the open review.
+  void DropFiles(std::vector<std::string> paths);
+  bool has_dropped_files() const { return !dropped_.empty(); }
+  std::vector<std::string> TakeDroppedFiles() { return std::move(dropped_); }
+
+  // ---- Sync: the panel (sync_panel.cpp) asks, a worker thread does it
+  // (sync_runner.h). While a job runs the open review is closed and only
+  // the panel draws; when it ends the review reopens. ----
+  bool sync_panel_open() const { return sync_panel_ || sync_runner_.busy(); }
+  void ShowSyncPanel(bool show) { sync_panel_ = show; }
+  // Start a job; "" when it started, else why not, in plain words.
+  std::string StartJoin(const std::string& invite, const std::string& name);
+  std::string StartSync();
+  void CancelSync() { sync_runner_.Cancel(); }
+  bool sync_busy() const { return sync_runner_.busy(); }
+  const SyncRunner& sync_runner() const { return sync_runner_; }
+  // The last job's outcome, until the vault locks (null before the first).
+  const SyncJobOutcome* last_sync_job() const { return last_sync_job_ ? &*last_sync_job_ : nullptr; }
 
  private:
   void DrawMenuBar();
   void RefreshSync();
   void HandleShortcuts();
+  std::string HandVaultToWorker();
+  void CollectSyncJob();
 
   Options options_;
   std::unique_ptr<store::Vault> vault_;
@@ -105,14 +152,27 @@ class App {
   bool privacy_ = false;
   bool quit_ = false;
   std::string message_;
+  std::vector<std::string> dropped_;  // paths dropped onto the window, not yet added
+  // After the vault: destroyed first, so a job never outlives the vault.
+  SyncRunner sync_runner_;
+  bool sync_panel_ = false;
+  std::string reopen_review_;  // the review to reopen when the job ends
+  std::optional<SyncJobOutcome> last_sync_job_;
+  std::chrono::steady_clock::time_point wake_until_;  // a few frames after a job, to draw its end
 };
 
 // Screens: each draws the whole work area.
 void DrawUnlockScreen(App& app);
 void DrawReviewListScreen(App& app);
 void DrawReviewScreen(App& app);
-// The chronology of the open review, as a sortable, filterable table.
+// The chronology of the open review, as a sortable, filterable table or a
+// drawn timeline.
 void DrawChronologyPanel(App& app);
+// The chronology rows (already filtered) as a timeline: agencies as lanes,
+// entries as marks, zoom and pan. `generation` changes whenever `rows` is
+// rebuilt, so the timeline re-lays them out only then.
+void DrawTimeline(App& app, const std::vector<domain::ChronologyRow>& rows, uint64_t generation,
+                  const Pseudonyms& names);
 // The open review's long texts, in an editor bound to the text CRDT.
 void DrawTextPanel(App& app);
 // Puts a text in the editor, as choosing it in the list does.
@@ -121,10 +181,19 @@ void SelectText(const std::string& entity, const std::string& field);
 // the review closes), so nothing decrypted outlives the open review.
 void ForgetTextPanel();
 void ForgetChronologyPanel();
+void ForgetTimeline();  // called by ForgetChronologyPanel
 void ForgetReviewScreen();
 void ForgetRecordForm();
+// Wipes the file decrypted for viewing and every copy opened in another program.
+void ForgetAttachmentsPanel();
+// The open review's files: add, view, open in another program, sign-off state.
+void DrawAttachmentsPanel(App& app);
 // Forms for the records and checklists the current stage asks for.
 void DrawRecordForms(App& app, const domain::WorkflowStatus& status);
+
+// The sync panel: joining a board, syncing, progress and what went wrong.
+void DrawSyncPanel(App& app);
+void ForgetSyncPanel();  // wipes the invite typed but not used
 
 // Light or dark colours and sizes, scaled for the display.
 void ApplyTheme(bool dark, float scale);

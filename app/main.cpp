@@ -13,10 +13,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app.h"
 #include "caseboard/platform/platform.h"
 #include "key_events.h"
+#include "private_temp.h"
 
 namespace {
 
@@ -44,6 +47,16 @@ void LoadFont(float scale) {
     }
   }
   io.Fonts->AddFontDefault();
+}
+
+// Files dropped onto the window go to the Files tab of the open review.
+caseboard::app::App* drop_target = nullptr;
+bool dropped_now = false;  // a drop brings no mouse movement, yet frames must follow it
+
+void OnDrop(GLFWwindow*, int count, const char** paths) {
+  if (!drop_target) return;
+  dropped_now = true;
+  drop_target->DropFiles(std::vector<std::string>(paths, paths + count));
 }
 
 }  // namespace
@@ -113,6 +126,10 @@ int main(int argc, char** argv) {
   ImGui_ImplOpenGL3_Init("#version 130");
 
   caseboard::app::App app(options);
+  drop_target = &app;
+  glfwSetDropCallback(window, OnDrop);
+  // Copies opened in other programs by an app that crashed are wiped now.
+  caseboard::app::WipeStalePrivateCopies();
   int quiet_frames = 0;
   std::string title;
   while (!glfwWindowShouldClose(window) && !app.quit_requested()) {
@@ -129,7 +146,7 @@ int main(int argc, char** argv) {
     bool input = io.MouseDelta.x != 0 || io.MouseDelta.y != 0 || io.InputQueueCharacters.Size > 0 ||
                  ImGui::IsAnyMouseDown() || io.MouseWheel != 0;
     for (bool down : io.KeysDown) input = input || down;
-    if (input) {
+    if (input || std::exchange(dropped_now, false)) {
       app.NoteActivity();
       quiet_frames = 0;
     } else {
@@ -153,7 +170,8 @@ int main(int argc, char** argv) {
     glfwSwapBuffers(window);
     caseboard::app::DeliverHeldKeyReleases(window);
   }
-  app.Lock();
+  app.Lock();  // also wipes copies opened in other programs
+  drop_target = nullptr;
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();

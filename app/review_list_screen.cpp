@@ -41,13 +41,15 @@ void DrawReviewListScreen(App& app) {
   ImGui::TextUnformatted("Your reviews");
   ImGui::SameLine();
   if (ImGui::SmallButton("Refresh")) app.RefreshReviews();
+  ImGui::SameLine();
+  if (ImGui::SmallButton("Sync...")) app.ShowSyncPanel(true);
   DrawNewReview(app);
   ImGui::Spacing();
   const auto& rows = app.reviews();
   if (rows.empty()) {
     ImGui::TextWrapped(
-        "No reviews on this device yet. Start one above, join a board with an invite (caseboard-cli join), "
-        "or try the demo reviews (caseboard-cli demo).");
+        "No reviews on this device yet. Start one above, join a board with an invite (Sync..., or "
+        "Ctrl+Shift+S), or try the demo reviews (caseboard-cli demo).");
     return;
   }
   ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_Resizable |

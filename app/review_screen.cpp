@@ -167,6 +167,11 @@ void DrawReviewScreen(App& app) {
     DrawRecords(app, names);
     ImGui::EndTabItem();
   }
+  // Files dropped onto the window bring their tab forward to show the result.
+  if (ImGui::BeginTabItem("Files", nullptr, app.has_dropped_files() ? ImGuiTabItemFlags_SetSelected : 0)) {
+    DrawAttachmentsPanel(app);
+    ImGui::EndTabItem();
+  }
   ImGui::EndTabBar();
 }
 

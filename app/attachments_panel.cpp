@@ -1,0 +1,659 @@
+// The review's files (agency reports, recordings, letters): add one from
+// this computer, look at it, and see whether the records it belongs to are
+// signed off.
+//
+// Files are streamed into the vault encrypted (Replica::AttachFile) and
+// never held whole in memory on the way in. Looking at one decrypts it into
+// memory only ("View here"), into a buffer wiped when the view closes, the
+// review closes or the vault locks. A program that needs a path gets a copy
+// in a private in-memory folder (private_temp.h), wiped on "Done" or lock.
+#include <fcntl.h>
+#include <imgui.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "app.h"
+#include "caseboard/crypto/secure_bytes.h"
+#include "caseboard/domain/records.h"
+#include "caseboard/domain/signoff.h"
+#include "private_temp.h"
+#include "pseudonyms.h"
+#include "string_input.h"
+
+namespace caseboard::app {
+namespace {
+
+// "View here" keeps at most this much of a file in memory: enough to read a
+// long report, and it bounds what a large recording costs. The whole file
+// is still read through, so its content hash is checked.
+constexpr size_t kViewKeep = 256 * 1024;
+constexpr size_t kHexShown = 256;
+
+const ImVec4 kRestrictedColor(0.8f, 0.4f, 0.1f, 1);
+const ImVec4 kInvalidColor(0.8f, 0.2f, 0.1f, 1);
+
+struct SignoffLine {
+  std::string text;
+  bool valid = false;
+};
+
+// One attachment as the list shows it, rebuilt when the review changes.
+struct FileRow {
+  std::string entity;
+  std::string name;  // pseudonymised in privacy mode
+  std::string media_type;
+  int64_t size = -1;  // -1: not recorded
+  std::string compartment;
+  enum Where { kHere, kToCome, kUnknown } where = kUnknown;
+  // The records that refer to it, each with the sign-offs covering it.
+  struct Ref {
+    std::string label;
+    std::vector<SignoffLine> signoffs;
+  };
+  std::vector<Ref> records;
+};
+
+// A record with a set of files (an agency report, a conversation).
+struct Target {
+  std::string entity, field, label, compartment;
+};
+
+std::string list_review;
+size_t list_changes = static_cast<size_t>(-1);
+bool list_private = false;
+std::vector<FileRow> rows;
+std::vector<Target> targets;
+
+std::string path_input;
+size_t target_index = 0;  // 0: not part of a record; else targets[i - 1]
+std::string add_message;
+bool add_failed = false;
+std::string open_error;
+
+// The file decrypted for "View here".
+struct Viewed {
+  std::string entity, label;
+  std::string bytes;  // at most kViewKeep of it
+  std::string shown;  // the text as shown (pseudonymised in privacy mode)
+  bool shown_private = false;
+  uint64_t total = 0;  // the file's whole size
+  bool text = false;
+};
+Viewed viewed;
+
+void WipeString(std::string& s) {
+  crypto::Wipe(s.data(), s.size());
+  s.clear();
+  s.shrink_to_fit();
+}
+
+void CloseView() {
+  WipeString(viewed.bytes);
+  WipeString(viewed.shown);
+  viewed = {};
+}
+
+std::string HumanSize(int64_t n) {
+  if (n < 0) return "size not recorded";
+  char buf[32];
+  if (n < 1024)
+    std::snprintf(buf, sizeof buf, "%lld bytes", static_cast<long long>(n));
+  else if (n < 1024 * 1024)
+    std::snprintf(buf, sizeof buf, "%.1f KB", n / 1024.0);
+  else if (n < 1024LL * 1024 * 1024)
+    std::snprintf(buf, sizeof buf, "%.1f MB", n / (1024.0 * 1024));
+  else
+    std::snprintf(buf, sizeof buf, "%.2f GB", n / (1024.0 * 1024 * 1024));
+  return buf;
+}
+
+// "agency_report" -> "Agency report".
+std::string TypeLabel(const std::string& type) {
+  std::string s = type;
+  std::replace(s.begin(), s.end(), '_', ' ');
+  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+std::string RecordLabel(const crdt::Document& doc, const domain::Record& rec) {
+  std::string what = rec.Str("title");
+  if (what.empty() && rec.Filled("agency") && rec.Get("agency")->is_string())
+    if (auto agency = domain::FindRecord(doc, rec.Get("agency")->get<std::string>()))
+      what = agency->Str("name");
+  if (what.empty()) what = rec.Str("name");
+  if (what.empty()) {
+    what = rec.Str("held_on");
+    if (!rec.Str("by").empty()) what += (what.empty() ? "" : " by ") + rec.Str("by");
+  }
+  if (what.empty()) what = rec.id.substr(0, 8);
+  return TypeLabel(rec.type) + ": " + what;
+}
+
+// A media type from the name, so another program (and the view) knows what
+// it is; the vault stores whatever it is given.
+std::string MediaTypeFor(const std::string& name) {
+  static const std::map<std::string, std::string> kTypes = {
+      {"txt", "text/plain"},
+      {"md", "text/markdown"},
+      {"csv", "text/csv"},
+      {"pdf", "application/pdf"},
+      {"rtf", "application/rtf"},
+      {"doc", "application/msword"},
+      {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+      {"odt", "application/vnd.oasis.opendocument.text"},
+      {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+      {"eml", "message/rfc822"},
+      {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},
+      {"png", "image/png"},
+      {"mp3", "audio/mpeg"},
+      {"m4a", "audio/mp4"},
+      {"wav", "audio/wav"},
+      {"ogg", "audio/ogg"},
+      {"mp4", "video/mp4"},
+      {"mov", "video/quicktime"}};
+  size_t dot = name.rfind('.');
+  if (dot == std::string::npos) return "application/octet-stream";
+  std::string ext = name.substr(dot + 1);
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto it = kTypes.find(ext);
+  return it == kTypes.end() ? "application/octet-stream" : it->second;
+}
+
+// Text if it is UTF-8 without control characters other than layout ones. A
+// sequence cut short by kViewKeep at the very end still counts as text.
+bool LooksLikeText(const std::string& s, bool truncated) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f') return false;
+      if (c == 0x7F) return false;
+      ++i;
+      continue;
+    }
+    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len == 0) return false;
+    if (i + len > s.size()) return truncated;
+    for (size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    i += len;
+  }
+  return true;
+}
+
+// The list, the records that refer to each file, and the sign-offs that
+// cover those records. Sign-off checks verify signatures, so this runs only
+// when the review changes, not every frame.
+void Rebuild(App& app) {
+  review::Replica& r = *app.open_review();
+  const crdt::Document& doc = r.document();
+  Pseudonyms names = app.privacy() ? Pseudonyms::From(doc) : Pseudonyms();
+  rows.clear();
+  targets.clear();
+
+  std::map<std::string, FileRow::Where> where;
+  for (const auto& f : r.Files()) where[f.entity] = f.here ? FileRow::kHere : FileRow::kToCome;
+
+  // Which records hold sets of files, and what each holds.
+  std::map<std::string, std::vector<const Target*>> referred_by;
+  for (const auto& [type, def] : r.schema().types())
+    for (const auto& [field, fdef] : def.fields) {
+      if (fdef.type != crdt::FieldType::kRefSet || fdef.ref_type != "attachment") continue;
+      for (const auto& rec : domain::Records(doc, type))
+        targets.push_back({rec.id, field, names.Apply(RecordLabel(doc, rec)), rec.compartment});
+    }
+  for (const auto& t : targets) {
+    auto rec = domain::FindRecord(doc, t.entity);
+    const nlohmann::json* files = rec ? rec->Get(t.field) : nullptr;
+    if (!files || !files->is_array()) continue;
+    for (const auto& id : *files)
+      if (id.is_string()) referred_by[id.get<std::string>()].push_back(&t);
+  }
+
+  for (const auto& rec : domain::Records(doc, "attachment")) {
+    FileRow row;
+    row.entity = rec.id;
+    row.name = names.Apply(rec.Str("name"));
+    if (row.name.empty()) row.name = "(no name)";
+    row.media_type = rec.Str("media_type");
+    if (const nlohmann::json* size = rec.Get("size"); size && size->is_number_integer())
+      row.size = size->get<int64_t>();
+    row.compartment = rec.compartment;
+    if (auto w = where.find(rec.id); w != where.end()) row.where = w->second;
+    for (const Target* t : referred_by[rec.id]) {
+      FileRow::Ref ref{t->label, {}};
+      // A sign-off covers the record with its files' content hashes, so it
+      // is the record's sign-offs that say whether this file is signed off.
+      for (const auto& c : domain::CheckSignoffs(r, t->entity)) {
+        SignoffLine line;
+        line.valid = c.valid;
+        std::string who = c.signer.empty() ? "someone" : names.Apply(c.signer);
+        if (!c.signer_role.empty()) who += " (" + c.signer_role + ")";
+        line.text = "Signed off by " + who + (c.signed_on.empty() ? "" : " on " + c.signed_on) +
+                    (c.valid ? ": still valid" : ": no longer valid: " + c.reason);
+        ref.signoffs.push_back(std::move(line));
+      }
+      row.records.push_back(std::move(ref));
+    }
+    rows.push_back(std::move(row));
+  }
+}
+
+// "~/x", quotes a file manager adds when a path is copied, a file:// address.
+std::string CleanPath(std::string p) {
+  while (!p.empty() && std::isspace(static_cast<unsigned char>(p.back()))) p.pop_back();
+  size_t start = 0;
+  while (start < p.size() && std::isspace(static_cast<unsigned char>(p[start]))) ++start;
+  p = p.substr(start);
+  if (p.size() >= 2 && (p.front() == '\'' || p.front() == '"') && p.back() == p.front())
+    p = p.substr(1, p.size() - 2);
+  if (p.rfind("file://", 0) == 0) p = p.substr(7);
+  if (p.rfind("~/", 0) == 0)
+    if (const char* home = std::getenv("HOME")) p = home + p.substr(1);
+  return p;
+}
+
+// Streams one file from this computer into the review. Either all of it
+// ends up in the vault (and in the record, if one was chosen), or nothing:
+// the vault drops the pieces of a file whose reading fails, and the
+// attachment is deleted again if it cannot be added to the record.
+bool AddFile(App& app, const std::string& raw_path, const Target* target) {
+  review::Replica& r = *app.open_review();
+  std::string path = CleanPath(raw_path);
+  add_failed = true;
+  if (path.empty()) {
+    add_message = "Type the path of a file on this computer, or drop the file onto this window.";
+    return false;
+  }
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    add_message = errno == ENOENT ? "There is no file at " + path + ". Check the spelling and the folder."
+                                  : "Caseboard cannot look at " + path + ": " + std::strerror(errno) + ".";
+    return false;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    add_message = path + " is a folder. Choose a file inside it.";
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    add_message = path + " is not an ordinary file, so it cannot be added.";
+    return false;
+  }
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    add_message = errno == EACCES
+                      ? "This computer does not let Caseboard read " + path + " (permission denied)."
+                      : "Caseboard cannot read " + path + ": " + std::strerror(errno) + ".";
+    return false;
+  }
+  std::string name = path.substr(path.rfind('/') + 1);
+  std::optional<std::string> compartment;
+  if (target) compartment = target->compartment;
+  auto id = r.AttachFile(
+      name, MediaTypeFor(name),
+      [fd, &path](std::span<uint8_t> buf) -> Result<size_t> {
+        for (;;) {
+          ssize_t n = read(fd, buf.data(), buf.size());
+          if (n >= 0) return static_cast<size_t>(n);
+          if (errno != EINTR)
+            return Status::IOError("reading " + path + " stopped part-way (" + std::strerror(errno) +
+                                   "); nothing was added");
+        }
+      },
+      compartment);
+  close(fd);
+  if (!id.ok()) {
+    add_message = "Could not add " + name + ": " + id.status().message();
+    return false;
+  }
+  if (target) {
+    Status s = r.AddToSet(target->entity, target->field, *id);
+    if (!s.ok()) {
+      r.DeleteEntity(*id).ok();
+      add_message =
+          "Could not add " + name + " to " + target->label + ": " + s.message() + ". Nothing was added.";
+      return false;
+    }
+  }
+  add_failed = false;
+  add_message = "Added " + name + " (" + HumanSize(st.st_size) + ")" +
+                (target ? " to " + target->label : "") +
+                ". It is encrypted in this vault; the file on this computer is unchanged.";
+  return true;
+}
+
+// Decrypts into memory. Only the first kViewKeep bytes are kept, in a
+// buffer reserved up front so it never reallocates (a reallocation would
+// leave an unwiped copy behind on the heap).
+void ViewHere(App& app, const FileRow& row) {
+  CloseView();
+  open_error.clear();
+  viewed.entity = row.entity;
+  viewed.label = row.name;
+  viewed.bytes.reserve(kViewKeep);
+  Status s = app.open_review()->ExtractFile(row.entity, [](ByteView data) {
+    size_t keep = std::min(data.size(), kViewKeep - viewed.bytes.size());
+    viewed.bytes.append(reinterpret_cast<const char*>(data.data()), keep);
+    viewed.total += data.size();
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    CloseView();
+    open_error = "Could not open " + row.name + ": " + s.message();
+    return;
+  }
+  viewed.text = LooksLikeText(viewed.bytes, viewed.total > viewed.bytes.size());
+}
+
+// A plain file name for the copy: the other program shows it, and the
+// extension tells the desktop which program to use.
+std::string CopyName(const std::string& name) {
+  std::string out;
+  for (char c : name) out += (c == '/' || c == '\0') ? '_' : c;
+  if (out.empty() || out == "." || out == "..") out = "attachment";
+  return out;
+}
+
+void OpenElsewhere(App& app, const FileRow& row) {
+  open_error.clear();
+  review::Replica& r = *app.open_review();
+  auto copy = MakePrivateCopy(row.entity, row.name, CopyName(row.name),
+                              [&](const store::WriteFn& write) { return r.ExtractFile(row.entity, write); });
+  if (!copy.ok()) {
+    open_error = "Could not open " + row.name + " in another program: " + copy.status().message();
+    return;
+  }
+  Status s = OpenInDefaultProgram(copy->path);
+  if (!s.ok()) {
+    // No program will read it: the copy goes at once.
+    WipePrivateCopy(copy->path).ok();
+    open_error = "Could not open " + row.name + " in another program: " + s.message();
+  }
+}
+
+void DrawAddFile(App& app) {
+  ImGui::TextUnformatted("Add a file from this computer");
+  ImGui::SetNextItemWidth(-230);
+  bool enter = ImGui::InputTextWithHint(
+      "##path", "/home/you/Documents/agency-report.pdf", path_input.data(), path_input.capacity() + 1,
+      ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_EnterReturnsTrue, ResizeString, &path_input);
+  ImGui::SameLine();
+  const Target* target =
+      target_index > 0 && target_index <= targets.size() ? &targets[target_index - 1] : nullptr;
+  if (ImGui::Button("Add file", ImVec2(-1, 0)) || enter) {
+    if (AddFile(app, path_input, target)) path_input.clear();
+  }
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Part of");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(420);
+  const char* preview = target ? target->label.c_str() : "No record (just the review)";
+  if (ImGui::BeginCombo("##target", preview)) {
+    if (ImGui::Selectable("No record (just the review)", target_index == 0)) target_index = 0;
+    for (size_t i = 0; i < targets.size(); ++i) {
+      ImGui::PushID(static_cast<int>(i));
+      std::string label = targets[i].label;
+      if (targets[i].compartment != "general") label += "  [" + targets[i].compartment + "]";
+      if (ImGui::Selectable(label.c_str(), target_index == i + 1)) target_index = i + 1;
+      ImGui::PopID();
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  if (target && target->compartment != "general")
+    ImGui::TextColored(kRestrictedColor, "Goes in the %s compartment, like its record.",
+                       target->compartment.c_str());
+  else
+    ImGui::TextDisabled("You can also drop files onto this window.");
+  if (!add_message.empty()) {
+    if (add_failed) ImGui::PushStyleColor(ImGuiCol_Text, kInvalidColor);
+    ImGui::TextWrapped("%s", add_message.c_str());
+    if (add_failed) ImGui::PopStyleColor();
+  }
+}
+
+void DrawCopies() {
+  const auto& copies = PrivateCopies();
+  if (copies.empty()) return;
+  ImGui::Spacing();
+  ImGui::TextColored(kRestrictedColor, "Open in another program");
+  ImGui::TextWrapped(
+      "A decrypted copy of each file below exists in a private folder in memory until you press Done or "
+      "the vault locks. Close it in the other program first.");
+  for (size_t i = 0; i < copies.size(); ++i) {
+    ImGui::PushID(static_cast<int>(i));
+    std::string path = copies[i].path;
+    if (ImGui::SmallButton("Done")) {
+      Status s = WipePrivateCopy(path);
+      if (!s.ok()) open_error = "Could not wipe the copy: " + s.message();
+      ImGui::PopID();
+      break;  // the list changed
+    }
+    ImGui::SameLine();
+    ImGui::TextWrapped("%s  (%s)", copies[i].label.c_str(), path.c_str());
+    ImGui::PopID();
+  }
+}
+
+bool HasCopy(const std::string& entity) {
+  for (const auto& c : PrivateCopies())
+    if (c.entity == entity) return true;
+  return false;
+}
+
+void DrawList(App& app) {
+  ImGui::Spacing();
+  ImGui::Text("Files in this review (%zu)", rows.size());
+  ImGui::Separator();
+  if (rows.empty()) {
+    ImGui::TextWrapped(
+        "No files yet. Add an agency report, a recording or a letter: type its path above, or drop it "
+        "onto this window. Files are encrypted in this vault, and go to the board only as sealed pieces.");
+    return;
+  }
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
+                                ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable;
+  float height = viewed.entity.empty() ? 0 : std::max(120.0f, ImGui::GetContentRegionAvail().y * 0.4f);
+  if (!ImGui::BeginTable("files", 5, flags, ImVec2(0, height))) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("File", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+  ImGui::TableSetupColumn("Size", ImGuiTableColumnFlags_WidthFixed, 80);
+  ImGui::TableSetupColumn("Where", ImGuiTableColumnFlags_WidthFixed, 150);
+  ImGui::TableSetupColumn("Records and sign-off", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+  ImGui::TableSetupColumn("Open", ImGuiTableColumnFlags_WidthFixed, 275);
+  ImGui::TableHeadersRow();
+  const FileRow* view = nullptr;
+  const FileRow* open = nullptr;
+  for (const auto& row : rows) {
+    ImGui::PushID(row.entity.c_str());
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    if (row.compartment != "general") {
+      ImGui::TextColored(kRestrictedColor, "[%s]", row.compartment.c_str());
+      ImGui::SameLine();
+    }
+    ImGui::TextWrapped("%s", row.name.c_str());
+    if (!row.media_type.empty()) ImGui::TextDisabled("%s", row.media_type.c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(HumanSize(row.size).c_str());
+    ImGui::TableNextColumn();
+    switch (row.where) {
+      case FileRow::kHere:
+        ImGui::TextWrapped("In this vault");
+        break;
+      case FileRow::kToCome:
+        ImGui::TextWrapped("Still to come from the board");
+        break;
+      case FileRow::kUnknown:
+        ImGui::TextWrapped("Not known (attached by an older version)");
+        break;
+    }
+    ImGui::TableNextColumn();
+    if (row.records.empty()) {
+      ImGui::TextDisabled("Not part of any record, so no sign-off covers it.");
+    } else {
+      for (const auto& ref : row.records) {
+        ImGui::TextWrapped("%s", ref.label.c_str());
+        ImGui::Indent();
+        if (ref.signoffs.empty()) ImGui::TextDisabled("Not signed off yet.");
+        for (const auto& s : ref.signoffs) {
+          if (!s.valid) ImGui::PushStyleColor(ImGuiCol_Text, kInvalidColor);
+          ImGui::TextWrapped("%s", s.text.c_str());
+          if (!s.valid) ImGui::PopStyleColor();
+        }
+        ImGui::Unindent();
+      }
+    }
+    ImGui::TableNextColumn();
+    bool here = row.where != FileRow::kToCome;
+    ImGui::BeginDisabled(!here);
+    if (ImGui::SmallButton(viewed.entity == row.entity ? "Viewing" : "View here")) view = &row;
+    ImGui::SameLine();
+    ImGui::BeginDisabled(HasCopy(row.entity));
+    if (ImGui::SmallButton("Open in another program")) open = &row;
+    ImGui::EndDisabled();
+    ImGui::EndDisabled();
+    ImGui::PopID();
+  }
+  ImGui::EndTable();
+  if (view) ViewHere(app, *view);
+  if (open) OpenElsewhere(app, *open);
+}
+
+void DrawViewer(App& app) {
+  if (viewed.entity.empty()) return;
+  ImGui::Spacing();
+  ImGui::Separator();
+  ImGui::Text("%s  (%s)", viewed.label.c_str(), HumanSize(static_cast<int64_t>(viewed.total)).c_str());
+  ImGui::SameLine();
+  if (ImGui::SmallButton("Close")) {
+    CloseView();
+    return;
+  }
+  ImGui::TextDisabled("Decrypted in memory only; wiped when you close it, leave the review or lock.");
+  ImGui::BeginChild("view", ImVec2(0, 0), true);
+  if (viewed.text) {
+    // In privacy mode the text goes through the pseudonyms too; the result
+    // is kept (and wiped with the rest) rather than made every frame.
+    const std::string* text = &viewed.bytes;
+    if (app.privacy()) {
+      if (!viewed.shown_private) {
+        WipeString(viewed.shown);
+        viewed.shown = Pseudonyms::From(app.open_review()->document()).Apply(viewed.bytes);
+        viewed.shown_private = true;
+      }
+      text = &viewed.shown;
+    } else if (viewed.shown_private) {
+      WipeString(viewed.shown);
+      viewed.shown_private = false;
+    }
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(text->data(), text->data() + text->size());
+    ImGui::PopTextWrapPos();
+    if (viewed.total > viewed.bytes.size())
+      ImGui::TextDisabled("Only the first %s are shown here; open it in another program to read it all.",
+                          HumanSize(static_cast<int64_t>(viewed.bytes.size())).c_str());
+  } else {
+    ImGui::TextWrapped(
+        "This is not plain text, so only its first bytes are shown. Open it in another program to see it "
+        "as it is meant to be seen.");
+    ImGui::Spacing();
+    size_t n = std::min(viewed.bytes.size(), kHexShown);
+    char line[128];
+    for (size_t at = 0; at < n; at += 16) {
+      int used = std::snprintf(line, sizeof line, "%06zx ", at);
+      for (size_t k = at; k < at + 16; ++k) {
+        if (k < n)
+          used += std::snprintf(line + used, sizeof line - static_cast<size_t>(used), " %02x",
+                                static_cast<unsigned char>(viewed.bytes[k]));
+        else
+          used += std::snprintf(line + used, sizeof line - static_cast<size_t>(used), "   ");
+      }
+      ImGui::TextUnformatted(line);
+    }
+    crypto::Wipe(line, sizeof line);
+  }
+  ImGui::EndChild();
+}
+
+}  // namespace
+
+void ForgetAttachmentsPanel() {
+  CloseView();
+  WipeAllPrivateCopies();
+  rows.clear();
+  targets.clear();
+  list_review.clear();
+  list_changes = static_cast<size_t>(-1);
+  target_index = 0;
+  add_message.clear();
+  open_error.clear();
+  WipeString(path_input);
+}
+
+void DrawAttachmentsPanel(App& app) {
+  review::Replica& r = *app.open_review();
+  if (r.id() != list_review || r.change_count() != list_changes || app.privacy() != list_private) {
+    if (r.id() != list_review) target_index = 0;
+    // The chosen record stays chosen across a rebuild, found again by id.
+    std::string chosen =
+        target_index > 0 && target_index <= targets.size() ? targets[target_index - 1].entity : "";
+    Rebuild(app);
+    target_index = 0;
+    for (size_t i = 0; i < targets.size(); ++i)
+      if (targets[i].entity == chosen) target_index = i + 1;
+    list_review = r.id();
+    list_changes = r.change_count();
+    list_private = app.privacy();
+  }
+  // Files dropped onto the window go in as if their paths were typed.
+  std::vector<std::string> dropped = app.TakeDroppedFiles();
+  if (!dropped.empty()) {
+    const Target* target =
+        target_index > 0 && target_index <= targets.size() ? &targets[target_index - 1] : nullptr;
+    size_t added = 0;
+    std::string failures;
+    for (const auto& p : dropped) {
+      if (AddFile(app, p, target))
+        ++added;
+      else
+        failures += (failures.empty() ? "" : " ") + add_message;
+    }
+    if (dropped.size() > 1 || !failures.empty()) {
+      add_failed = !failures.empty();
+      add_message = std::to_string(added) + " of " + std::to_string(dropped.size()) +
+                    " dropped files added." + (failures.empty() ? "" : " " + failures);
+    }
+  }
+
+  DrawAddFile(app);
+  DrawCopies();
+  if (!open_error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, kInvalidColor);
+    ImGui::TextWrapped("%s", open_error.c_str());
+    ImGui::PopStyleColor();
+  }
+  // Files in compartments this device holds no key for exist, but never show.
+  for (const auto& c : crdt::kCompartments)
+    if (!r.has_key(c) && r.membership().members().size() > 0)
+      ImGui::TextDisabled(
+          "Files in the %s compartment may exist for this review; this device holds no key for it.",
+          c.c_str());
+  DrawList(app);
+  DrawViewer(app);
+}
+
+}  // namespace caseboard::app
