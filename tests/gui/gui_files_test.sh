@@ -44,17 +44,8 @@ EOF
   PATH="$OUT/bin:$PATH" "$APP" --vault "$VAULT" --idle-lock 0 2>"$OUT/app.log" &
   local app=$!
   trap 'kill $app 2>/dev/null || true' EXIT
-  wait_title() {  # waits up to 15 s for the window title $1
-    for _ in $(seq 150); do
-      xdotool search --name "^$1\$" >/dev/null 2>&1 && return 0
-      sleep 0.1
-    done
-    import -window root "$OUT/failed.png" || true
-    fail "the window never showed the title '$1'"
-  }
-  click() { xdotool mousemove "$1" "$2"; sleep 0.3; xdotool click 1; sleep 0.4; }
-  type_text() { xdotool type --delay 15 "$1"; sleep 0.2; }
-  shot() { sleep 0.5; import -window root "$OUT/$1.png"; }
+  # shellcheck source=gui_lib.sh
+  source "$(dirname "$0")/gui_lib.sh"
 
   wait_title "Caseboard \(locked\)"
   sleep 1

@@ -21,14 +21,9 @@ session() {
   "$APP" --vault "$VAULT" --idle-lock 0 2>"$OUT/app.log" &
   local app=$!
   trap 'kill $app 2>/dev/null || true' EXIT
-  wait_title() {  # waits up to 15 s for the window title $1
-    for _ in $(seq 150); do
-      xdotool search --name "^$1\$" >/dev/null 2>&1 && return 0
-      sleep 0.1
-    done
-    import -window root "$OUT/failed.png" || true
-    fail "the window never showed the title '$1'"
-  }
+  # shellcheck source=gui_lib.sh
+  source "$(dirname "$0")/gui_lib.sh"
+  TYPE_DELAY_MS=8
   wait_log() {  # waits up to 30 s for the app to log that the $1 went through (or $2)
     for _ in $(seq 300); do
       grep -q "caseboard: $1 ${2:-went through}" "$OUT/app.log" && return 0
@@ -41,9 +36,6 @@ session() {
     import -window root "$OUT/failed.png" || true
     fail "the $1 did not finish within 30 s"
   }
-  click() { xdotool mousemove "$1" "$2"; sleep 0.3; xdotool click 1; sleep 0.4; }
-  type_text() { xdotool type --delay 8 "$1"; sleep 0.2; }
-  shot() { sleep 0.5; import -window root "$OUT/$1.png"; }
 
   wait_title "Caseboard \(locked\)"
   sleep 1
