@@ -105,13 +105,15 @@ bool App::CheckIdle() {
   return true;
 }
 
-// Milliseconds since the epoch as local "YYYY-MM-DD HH:MM".
-static std::string LocalTime(uint64_t ms) {
+std::string LocalTime(uint64_t ms, bool with_date) {
   std::time_t t = static_cast<std::time_t>(ms / 1000);
   std::tm local{};
   localtime_r(&t, &local);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &local);
+  char buf[64];
+  if (with_date)
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &local);
+  else
+    std::strftime(buf, sizeof buf, "%H:%M", &local);
   return buf;
 }
 

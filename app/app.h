@@ -195,6 +195,9 @@ void DrawRecordForms(App& app, const domain::WorkflowStatus& status);
 void DrawSyncPanel(App& app);
 void ForgetSyncPanel();  // wipes the invite typed but not used
 
+// Milliseconds since the Unix epoch as local "YYYY-MM-DD HH:MM", or "HH:MM".
+std::string LocalTime(uint64_t ms, bool with_date = true);
+
 // Light or dark colours and sizes, scaled for the display.
 void ApplyTheme(bool dark, float scale);
 

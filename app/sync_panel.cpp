@@ -52,14 +52,7 @@ std::string WithoutSpaces(const std::string& s) {
   return out;
 }
 
-std::string LocalClock(uint64_t ms) {
-  std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm local{};
-  localtime_r(&t, &local);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%H:%M", &local);
-  return buf;
-}
+std::string LocalClock(uint64_t ms) { return LocalTime(ms, false); }
 
 std::string Plural(uint64_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
