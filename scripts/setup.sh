@@ -9,7 +9,8 @@ packages=(
   zlib1g-dev libboost-dev libcurl4-openssl-dev libpq-dev
   sqlite3 clang-format postgresql
   libimgui-dev libglfw3-dev fonts-noto-core
-  xvfb xauth xdotool imagemagick
+  xvfb xauth xdotool imagemagick xclip
+  libsecret-1-dev gnome-keyring libsecret-tools dbus
 )
 
 missing=()

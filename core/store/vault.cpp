@@ -107,6 +107,31 @@ Result<Bytes> WrapVaultKey(const SecureBytes& vault_key, ByteView passphrase, co
   return crypto::AeadSeal(kek, vault_key.view(), VaultKeyAad(vault_id, kdf_encoded));
 }
 
+// The device unlock slot ("remember on this device") is one more row in the
+// meta table: the vault key sealed under a key derived from a random device
+// secret that the caller keeps in the OS key store. It needs no migration:
+// meta is a key-value table, every build reads only the keys it knows, and a
+// vault without the row simply has no slot. The schema version counts table
+// changes, not meta rows; an older build opens a vault that has the row and
+// leaves it alone (its ChangePassphrase rewraps the same vault key, so the
+// slot stays valid).
+constexpr char kDeviceSlot[] = "device_unlock";
+constexpr size_t kDeviceSecretSize = 32;
+
+// HKDF rather than the secret itself: the secret is full-entropy, so no
+// stretching is needed, but the derivation binds the key to this vault and
+// to this one use.
+Result<SecureBytes> DeviceSlotKey(ByteView secret, ByteView vault_id) {
+  return crypto::Hkdf(secret, vault_id, AsBytes("caseboard/device-unlock-key/v1"), crypto::kAeadKeySize);
+}
+
+Bytes DeviceSlotAad(ByteView vault_id) {
+  Bytes aad;
+  AppendLengthPrefixed(aad, std::string_view("caseboard/device-unlock/v1"));
+  AppendLengthPrefixed(aad, vault_id);
+  return aad;
+}
+
 Status CheckPassphrase(ByteView passphrase) {
   if (passphrase.empty()) return Status::InvalidArgument("the passphrase is empty");
   return Status::Ok();
@@ -277,25 +302,74 @@ static Result<SecureBytes> UnwrapVaultKey(Db& db, ByteView vault_id, ByteView pa
   return vault_key;
 }
 
-Status Vault::Unlock(ByteView passphrase) {
-  if (impl_->vault_key) return Status::Ok();
-  Db& db = *impl_->db;
-  crypto::ScryptParams params;
-  auto vault_key = UnwrapVaultKey(db, impl_->vault_id, passphrase, &params);
-  if (!vault_key.ok()) return vault_key.status();
-
-  CB_ASSIGN_OR_RETURN(Bytes sealed_device, ReadMeta(db, "device_keys"));
-  auto device_secret = crypto::AeadOpen(*vault_key, sealed_device, DeviceKeysAad(impl_->vault_id));
-  if (!device_secret.ok() || device_secret->size() != 64)
-    return Status::Corruption("the passphrase is right but the device keys entry is damaged");
-  CB_ASSIGN_OR_RETURN(auto signing, crypto::Ed25519FromSeed(device_secret->view().first(32)));
-  CB_ASSIGN_OR_RETURN(auto sealing, crypto::X25519FromPrivate(device_secret->view().subspan(32)));
-
-  impl_->kdf = params;
-  CB_RETURN_IF_ERROR(impl_->SetDeviceKeys(std::move(signing), std::move(sealing)));
-  impl_->vault_key = std::move(vault_key).value();
+// With the vault key in hand (from either slot), opens the device's identity
+// keys and keeps both; the two ways to unlock share everything after the unwrap.
+static Status InstallVaultKey(Vault::Impl& impl, SecureBytes vault_key) {
+  CB_ASSIGN_OR_RETURN(Bytes sealed_device, ReadMeta(*impl.db, "device_keys"));
+  auto device_keys = crypto::AeadOpen(vault_key, sealed_device, DeviceKeysAad(impl.vault_id));
+  if (!device_keys.ok() || device_keys->size() != 64)
+    return Status::Corruption("the vault key opened but the device keys entry is damaged");
+  CB_ASSIGN_OR_RETURN(auto signing, crypto::Ed25519FromSeed(device_keys->view().first(32)));
+  CB_ASSIGN_OR_RETURN(auto sealing, crypto::X25519FromPrivate(device_keys->view().subspan(32)));
+  CB_RETURN_IF_ERROR(impl.SetDeviceKeys(std::move(signing), std::move(sealing)));
+  impl.vault_key = std::move(vault_key);
   return Status::Ok();
 }
+
+Status Vault::Unlock(ByteView passphrase) {
+  if (impl_->vault_key) return Status::Ok();
+  crypto::ScryptParams params;
+  CB_ASSIGN_OR_RETURN(SecureBytes vault_key,
+                      UnwrapVaultKey(*impl_->db, impl_->vault_id, passphrase, &params));
+  CB_RETURN_IF_ERROR(InstallVaultKey(*impl_, std::move(vault_key)));
+  impl_->kdf = params;
+  return Status::Ok();
+}
+
+Result<SecureBytes> Vault::EnableDeviceUnlock() {
+  CB_RETURN_IF_ERROR(impl_->RequireUnlocked());
+  SecureBytes secret = SecureBytes::Random(kDeviceSecretSize);
+  CB_ASSIGN_OR_RETURN(SecureBytes slot_key, DeviceSlotKey(secret.view(), impl_->vault_id));
+  CB_ASSIGN_OR_RETURN(Bytes wrapped,
+                      crypto::AeadSeal(slot_key, impl_->vault_key->view(), DeviceSlotAad(impl_->vault_id)));
+  CB_RETURN_IF_ERROR(WriteMeta(*impl_->db, kDeviceSlot, wrapped));
+  return secret;
+}
+
+Status Vault::UnlockWithDeviceSecret(ByteView secret) {
+  Db& db = *impl_->db;
+  if (!HasDeviceUnlock())
+    return Status::NotFound("this vault is not remembered on this device; unlock it with your passphrase");
+  CB_ASSIGN_OR_RETURN(Bytes wrapped, ReadMeta(db, kDeviceSlot));
+  // Checked even when already unlocked, unlike the passphrase (whose check
+  // costs a scrypt run): a caller handing in a stale secret should learn so.
+  Result<SecureBytes> opened = Status::AuthFailed("a device secret is 32 bytes");
+  if (secret.size() == kDeviceSecretSize) {
+    CB_ASSIGN_OR_RETURN(SecureBytes slot_key, DeviceSlotKey(secret, impl_->vault_id));
+    opened = crypto::AeadOpen(slot_key, wrapped, DeviceSlotAad(impl_->vault_id));
+  }
+  if (!opened.ok() || opened->size() != crypto::kAeadKeySize)
+    return Status::AuthFailed(
+        "the secret remembered on this device does not open this vault (it is stale or belongs to "
+        "another vault); unlock with your passphrase");
+  if (impl_->vault_key) return Status::Ok();
+  return InstallVaultKey(*impl_, std::move(opened).value());
+}
+
+Status Vault::DisableDeviceUnlock() {
+  CB_ASSIGN_OR_RETURN(Stmt st, impl_->db->Prepare("DELETE FROM meta WHERE key = ?1"));
+  return st.Bind(1, std::string_view(kDeviceSlot)).Run();
+}
+
+bool Vault::HasDeviceUnlock() const {
+  auto st = impl_->db->Prepare("SELECT 1 FROM meta WHERE key = ?1");
+  if (!st.ok()) return false;
+  st->Bind(1, std::string_view(kDeviceSlot));
+  auto row = st->Step();
+  return row.ok() && *row;
+}
+
+std::string Vault::id() const { return ToHex(impl_->vault_id); }
 
 void Vault::Lock() {
   if (impl_) impl_->WipeKeys();

@@ -130,9 +130,23 @@ Result<crypto::SecureBytes> Context::NewPassphrase(const std::optional<std::stri
   return chosen;
 }
 
+// "vault remember on" left a device slot in the vault and its secret in the
+// system key store: unlock with that and do not ask. Any failure falls back
+// to the passphrase, which always works; only a secret that no longer fits
+// is worth a note, since the person may want to turn remembering off.
+static bool UnlockRemembered(store::Vault& vault) {
+  if (!vault.HasDeviceUnlock()) return false;  // no key store call at all otherwise
+  auto secret = platform::KeyStore::Lookup(vault.id());
+  if (!secret.ok()) return false;
+  Status s = vault.UnlockWithDeviceSecret(secret->view());
+  if (s.IsAuthFailed()) std::cerr << "caseboard-cli: " << s.message() << "\n";
+  return s.ok();
+}
+
 Result<std::unique_ptr<store::Vault>> Context::OpenUnlocked() const {
   CB_ASSIGN_OR_RETURN(std::string dir, VaultDir());
   CB_ASSIGN_OR_RETURN(auto vault, store::Vault::Open(dir));
+  if (UnlockRemembered(*vault)) return vault;
   CB_ASSIGN_OR_RETURN(crypto::SecureBytes pass, Passphrase("Passphrase for " + dir + ": "));
   CB_RETURN_IF_ERROR(vault->Unlock(pass.view()));
   return vault;

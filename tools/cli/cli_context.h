@@ -53,7 +53,8 @@ class Context {
   Result<crypto::SecureBytes> NewPassphrase(const std::optional<std::string>& file,
                                             const char* env_var) const;
   const std::optional<std::string>& PassphraseFile() const { return global_.passphrase_file; }
-  // Opens the vault and unlocks it with Passphrase().
+  // Opens the vault and unlocks it: with the secret remembered in the system
+  // key store if 'vault remember on' was used, else with Passphrase().
   Result<std::unique_ptr<store::Vault>> OpenUnlocked() const;
   // How every command opens reviews: the schema and clock they use.
   review::ReplicaOptions ReplicaOptions() const;

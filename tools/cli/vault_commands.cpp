@@ -1,7 +1,9 @@
-// Vault commands: init, passwd, whoami, verify.
+// Vault commands: init, passwd, whoami, verify, and vault settings
+// (vault remember on|off|status).
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "caseboard/platform/platform.h"
 #include "caseboard/store/device_identity.h"
 #include "commands.h"
 
@@ -105,6 +107,101 @@ int Verify(const Context& ctx, const std::vector<std::string>& argv) {
   return report->ok() ? kExitOk : kExitFailed;
 }
 
+// vault remember on: a device slot in the vault, its secret in the system key
+// store. The passphrase is asked even if the vault is remembered already:
+// only someone who knows it may decide that this device need not.
+int RememberOn(const Context& ctx) {
+  auto dir = ctx.VaultDir();
+  if (!dir.ok()) return Fail(dir.status());
+  auto vault = store::Vault::Open(*dir);
+  if (!vault.ok()) return Fail(vault.status());
+  if (Status s = platform::KeyStore::Available(); !s.ok())
+    return Fail(s.WithContext("cannot remember the vault on this device; nothing was changed"));
+  auto pass = ctx.Passphrase("Passphrase for " + *dir + ": ");
+  if (!pass.ok()) return Fail(pass.status());
+  if (Status s = (*vault)->Unlock(pass->view()); !s.ok()) return Fail(s);
+
+  auto secret = (*vault)->EnableDeviceUnlock();
+  if (!secret.ok()) return Fail(secret.status());
+  std::string id = (*vault)->id();
+  Status stored = platform::KeyStore::Store(id, "Caseboard vault " + *dir, secret->view());
+  if (stored.ok()) {
+    // Read it back: a key store that accepts an item but cannot return it
+    // would leave a slot nothing can open.
+    auto back = platform::KeyStore::Lookup(id);
+    if (!back.ok())
+      stored = back.status();
+    else if (!secret->Equals(back->view()))
+      stored = Status::IOError("the system key store returned a different secret from the one stored");
+  }
+  if (!stored.ok()) {
+    // Roll back: no slot without its secret. Any earlier slot was replaced
+    // already, so remembering is off now rather than half on.
+    Status undone = (*vault)->DisableDeviceUnlock();
+    (void)platform::KeyStore::Remove(id);
+    if (!undone.ok())
+      return Fail(stored.WithContext("remembering failed and so did undoing it (" + undone.message() +
+                                     "); run 'caseboard-cli vault remember off'"));
+    return Fail(
+        stored.WithContext("cannot remember the vault on this device; it still asks for the passphrase"));
+  }
+  std::cout << "This vault is now remembered on this device: commands unlock it from the system key\n"
+               "store without asking for the passphrase. Undo with 'caseboard-cli vault remember off'.\n";
+  return kExitOk;
+}
+
+// vault remember off: removing access needs no passphrase. The slot goes
+// first, because once it is gone any copy of the secret opens nothing.
+int RememberOff(const Context& ctx) {
+  auto dir = ctx.VaultDir();
+  if (!dir.ok()) return Fail(dir.status());
+  auto vault = store::Vault::Open(*dir);
+  if (!vault.ok()) return Fail(vault.status());
+  bool was_on = (*vault)->HasDeviceUnlock();
+  if (Status s = (*vault)->DisableDeviceUnlock(); !s.ok()) return Fail(s);
+  Status removed = platform::KeyStore::Remove((*vault)->id());
+  // Tried even when there was no slot, to clear an item a failed 'on' may
+  // have left; only worth a note when remembering was really on.
+  if (was_on && !removed.ok() && removed.code() != Status::Code::kUnsupported)
+    std::cerr << "caseboard-cli: note: " << removed.message()
+              << "; the item left there no longer opens the vault\n";
+  std::cout << (was_on
+                    ? "This vault is no longer remembered on this device; commands ask for the passphrase.\n"
+                    : "This vault was not remembered on this device; nothing to undo.\n");
+  return kExitOk;
+}
+
+int RememberStatus(const Context& ctx) {
+  auto dir = ctx.VaultDir();
+  if (!dir.ok()) return Fail(dir.status());
+  auto vault = store::Vault::Open(*dir);
+  if (!vault.ok()) return Fail(vault.status());
+  if (!(*vault)->HasDeviceUnlock()) {
+    std::cout << "off: this vault asks for its passphrase\n";
+    return kExitOk;
+  }
+  auto secret = platform::KeyStore::Lookup((*vault)->id());
+  if (secret.ok())
+    std::cout << "on: this vault unlocks from the system key store on this device\n";
+  else
+    std::cout << "on, but the secret cannot be read from the system key store (" << secret.status().message()
+              << "); commands ask for the passphrase until it can\n";
+  return kExitOk;
+}
+
+int VaultSettings(const Context& ctx, const std::vector<std::string>& argv) {
+  auto args = Args::Parse(argv, {}, {});
+  if (!args.ok()) return UsageError("vault", args.status().message());
+  const auto& pos = args->positional();
+  if (pos.empty()) return UsageError("vault", "needs a setting: remember on|off|status");
+  if (pos[0] != "remember") return UsageError("vault", "unknown setting '" + pos[0] + "'");
+  if (pos.size() != 2) return UsageError("vault", "'remember' takes one of on, off, status");
+  if (pos[1] == "on") return RememberOn(ctx);
+  if (pos[1] == "off") return RememberOff(ctx);
+  if (pos[1] == "status") return RememberStatus(ctx);
+  return UsageError("vault", "'remember' takes on, off or status, not '" + pos[1] + "'");
+}
+
 }  // namespace
 
 void AddVaultCommands(std::vector<Command>& out) {
@@ -141,6 +238,24 @@ Runs SQLite's integrity check and decrypts every record and attachment,
 reporting each damaged one by name. Exits 1 if anything is damaged.
 )",
                  Verify});
+  out.push_back({"vault", "vault settings: remember on this device (remember on|off|status)",
+                 R"(usage: caseboard-cli vault remember on|off|status
+
+Remembering a vault on this device lets commands unlock it without asking for
+the passphrase. It is off unless you turn it on.
+
+  remember on       asks for the passphrase, then keeps a random device secret
+                    (never the passphrase) in the system key store (on Linux
+                    the Secret Service: GNOME Keyring, KWallet). The vault
+                    holds its key wrapped under that secret as a second slot.
+  remember off      removes the slot and the key store item; needs no passphrase
+  remember status   says whether the vault is remembered here
+
+Any program you run while your keyring is unlocked can read the secret, so
+remember a vault only on a device that is yours alone. The passphrase always
+keeps working; losing the key store item loses nothing.
+)",
+                 VaultSettings});
 }
 
 }  // namespace caseboard::cli

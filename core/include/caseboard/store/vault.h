@@ -110,9 +110,32 @@ class Vault {
   bool is_unlocked() const;
 
   // Rewraps the vault key under the new passphrase (and new scrypt
-  // parameters, if given). No record is re-encrypted.
+  // parameters, if given). No record is re-encrypted. A device unlock slot
+  // stays valid: it wraps the same vault key.
   Status ChangePassphrase(ByteView old_passphrase, ByteView new_passphrase,
                           std::optional<crypto::ScryptParams> new_params = std::nullopt);
+
+  // "Remember on this device": a second key slot that wraps the vault key
+  // under a random 32-byte device secret instead of the passphrase, so the
+  // caller can keep that secret in the OS key store (platform::KeyStore) and
+  // unlock without typing. The passphrase itself is never stored anywhere;
+  // losing the secret costs nothing, the passphrase slot always works.
+  //
+  // Requires the vault to be unlocked. Makes a new secret and replaces any
+  // earlier slot, so a secret handed out before stops working. The returned
+  // secret is not kept by the vault.
+  Result<crypto::SecureBytes> EnableDeviceUnlock();
+  // kAuthFailed for a wrong or stale secret, kNotFound when there is no
+  // slot; in both cases nothing in the vault is modified.
+  Status UnlockWithDeviceSecret(ByteView secret);
+  // Removes the slot, locked or unlocked. Ok when there was none.
+  Status DisableDeviceUnlock();
+  bool HasDeviceUnlock() const;
+
+  // The vault's random id in hex (stored in the clear): names the vault to
+  // things outside it, such as its entry in the OS key store, and stays the
+  // same when the folder is moved.
+  std::string id() const;
 
   const std::string& dir() const;
   crypto::ScryptParams kdf_params() const;

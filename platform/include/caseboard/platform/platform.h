@@ -1,19 +1,109 @@
 // What differs between operating systems, behind one header.
-// Linux is implemented here; other systems get their own src/*_<os>.cpp.
+//
+// Caseboard's core runs anywhere; this is the small set of things it needs
+// from the system around it: where files go, a lock between processes, a
+// prompt without echo, and a place to keep a secret that the operating
+// system protects for the signed-in person.
+//
+// Linux is implemented here (src/*_linux.cpp, src/*_posix.cpp and the
+// Secret Service key store in src/key_store_libsecret.cpp). Other systems get
+// their own src/*_<os>.cpp behind these same declarations; docs/platform.md
+// gives their design.
+//
+// Every function reports failure as a Status or Result with a message a
+// person can act on; nothing here throws.
 #pragma once
 
+#include <memory>
 #include <string>
 
+#include "caseboard/bytes.h"
+#include "caseboard/crypto/secure_bytes.h"
 #include "caseboard/status.h"
 
 namespace caseboard::platform {
 
-// Where a person's vault lives by default: $XDG_DATA_HOME/caseboard/vault,
-// else ~/.local/share/caseboard/vault.
+// ---- Paths ----------------------------------------------------------------
+
+// Where Caseboard keeps its data: $XDG_DATA_HOME/caseboard, else
+// ~/.local/share/caseboard. A relative XDG_DATA_HOME is ignored, as the XDG
+// Base Directory spec requires (it would depend on the current directory).
+// The folder is named, not created.
+Result<std::string> DataDir();
+
+// Where Caseboard keeps settings: $XDG_CONFIG_HOME/caseboard, else
+// ~/.config/caseboard, with the same rule for relative values.
+Result<std::string> ConfigDir();
+
+// Where a person's vault lives by default: DataDir()/vault.
 Result<std::string> DefaultVaultDir();
+
+// ---- Locking between processes ---------------------------------------------
+
+// An exclusive lock on a file, held for the life of the object and released
+// by the destructor (or by the kernel if the process dies, so a crash never
+// leaves a stale lock behind).
+//
+// For locks the app and the CLI take around things outside a vault (such as
+// the config folder). The vault takes its own lock inside core, which must
+// not depend on this library.
+class FileLock {
+ public:
+  // Creates `path` if missing and locks it. Never waits: if another process
+  // holds the lock, fails at once with kBusy, saying the file is "already in
+  // use by another Caseboard process" and naming that process's id. Within
+  // one process a second Acquire of the same file fails the same way.
+  static Result<std::unique_ptr<FileLock>> Acquire(const std::string& path);
+
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  FileLock(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  int fd_;
+  std::string path_;
+};
+
+// ---- Terminal -------------------------------------------------------------
 
 // Reads a line from the terminal with echo off (for passphrases). Fails if
 // standard input is not a terminal, so scripts get a clear error instead of a hang.
 Result<std::string> ReadSecretLine(const std::string& prompt);
+
+// ---- The operating system's key store ---------------------------------------
+
+// Keeps small secrets (a vault's device unlock secret, see
+// store::Vault::EnableDeviceUnlock) in the store the operating system
+// provides for the signed-in person: on Linux the Secret Service (GNOME
+// Keyring, KWallet) through libsecret, under the schema
+// "org.caseboard.VaultKey" with the attribute "vault".
+//
+// Items are named by `vault_id` (store::Vault::id()), not by folder, so a
+// moved vault still finds its item. Calls block until the store answers;
+// a locked keyring may show the desktop's unlock prompt.
+//
+// Never put a passphrase here: anything in the store can be read by any
+// program the person runs while the keyring is unlocked.
+class KeyStore {
+ public:
+  // Ok if the store can be reached now. Otherwise kUnsupported when this
+  // build or system has none ("not available on this system"), or kIOError
+  // when it exists but does not answer (no session bus, no keyring daemon).
+  static Status Available();
+  static bool IsAvailable() { return Available().ok(); }
+
+  // Stores `secret` for `vault_id`, replacing any earlier one. `label` is
+  // what the person sees in their keyring manager.
+  static Status Store(const std::string& vault_id, const std::string& label, ByteView secret);
+
+  // kNotFound if nothing is stored for `vault_id`.
+  static Result<crypto::SecureBytes> Lookup(const std::string& vault_id);
+
+  // Ok whether or not anything was stored.
+  static Status Remove(const std::string& vault_id);
+};
 
 }  // namespace caseboard::platform
