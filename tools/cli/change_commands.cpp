@@ -4,10 +4,11 @@
 // ciphertext under the review's keys, membership changes are signed cleartext
 // (device ids, roles, public keys and sealed key envelopes). Importing runs
 // every change through the same checks as sync.
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
-#include "caseboard/crdt/cbor.h"
+#include "caseboard/review/change_bundle.h"
 #include "commands.h"
 
 namespace caseboard::cli {
@@ -15,10 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kFormat[] = "caseboard-changes";
-
-Status WriteExport(const std::string& path, const json& doc) {
-  Bytes bytes = json::to_cbor(doc);
+Status WriteExport(const std::string& path, const Bytes& bytes) {
   std::string tmp = path + ".partial";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -37,17 +35,12 @@ int Export(const Context& ctx, const std::string& review_id, const std::string& 
   if (!vault.ok()) return Fail(vault.status());
   auto r = ctx.OpenReview(**vault, review_id);
   if (!r.ok()) return Fail(r.status());
-  json changes = json::array();
-  Status s = (*r)->ForEachChange([&](const crdt::Change& c) {
-    changes.push_back(json::binary_t(c.sealed));
-    return Status::Ok();
-  });
+  auto bundle = review::CollectChanges(**r);
+  if (!bundle.ok()) return Fail(bundle.status());
+  Status s = WriteExport(out_path, review::EncodeChangeBundle(*bundle));
   if (!s.ok()) return Fail(s);
-  json doc = {{"format", kFormat}, {"v", 1}, {"review", review_id}, {"changes", changes}};
-  s = WriteExport(out_path, doc);
-  if (!s.ok()) return Fail(s);
-  std::cout << "exported " << changes.size() << " changes of review " << review_id << " to " << out_path
-            << "\n";
+  std::cout << "exported " << bundle->changes.size() << " changes of review " << review_id << " to "
+            << out_path << "\n";
   return kExitOk;
 }
 
@@ -55,30 +48,20 @@ int Import(const Context& ctx, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Fail(Status::IOError("cannot read " + path));
   Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  json doc = crdt::DecodeCbor(bytes).value_or(json());
-  if (!doc.is_object() || doc.value("format", "") != kFormat || !doc.contains("changes") ||
-      !doc["changes"].is_array() || !doc.contains("review") || !doc["review"].is_string())
-    return Fail(Status::InvalidArgument(
-        path + " is not a Caseboard changes file (made by 'caseboard-cli changes export')"));
-  if (doc.value("v", 0) != 1) return Fail(Status::Unsupported(path + " was written by a newer Caseboard"));
-  std::vector<Bytes> changes;
-  for (const auto& c : doc["changes"]) {
-    if (!c.is_binary()) return Fail(Status::InvalidArgument(path + " holds an entry that is not a change"));
-    changes.push_back(c.get_binary());
-  }
+  auto bundle = review::DecodeChangeBundle(bytes, path);
+  if (!bundle.ok()) return Fail(bundle.status());
   auto vault = ctx.OpenUnlocked();
   if (!vault.ok()) return Fail(vault.status());
-  std::string review_id = doc["review"].get<std::string>();
+  const std::string& review_id = bundle->review;
   auto r = review::Replica::OpenOrJoin(**vault, review_id, ctx.ReplicaOptions());
   if (!r.ok()) return Fail(r.status());
-  auto results = (*r)->ReceiveAll(changes);
-  if (!results.ok()) return Fail(results.status());
-  std::map<review::Outcome, size_t> counts;
-  for (const auto& res : *results) ++counts[res.outcome];
-  std::cout << "review " << review_id << ": " << changes.size() << " changes read";
-  for (const auto& [outcome, n] : counts) std::cout << ", " << n << " " << review::OutcomeName(outcome);
+  auto summary = review::ImportChangeBundle(**r, *bundle);
+  if (!summary.ok()) return Fail(summary.status());
+  std::cout << "review " << review_id << ": " << summary->changes << " changes read";
+  for (const auto& [outcome, n] : summary->outcomes)
+    std::cout << ", " << n << " " << review::OutcomeName(outcome);
   std::cout << "\n";
-  if (counts[review::Outcome::kQuarantined])
+  if (summary->outcomes.count(review::Outcome::kQuarantined))
     std::cout << "see 'caseboard-cli changes quarantined " << review_id << "' for the refused changes\n";
   return kExitOk;
 }

@@ -27,6 +27,11 @@ struct DatedScr {
 };
 Result<DatedScr> OpenDatedScr(const Context& ctx, const Args& args);
 
+// A read model (core/domain/read_models.h): what every --json prints, the
+// same JSON the C API returns.
+Result<nlohmann::json> ReadScrModel(OpenScr& o, const std::string& name, const nlohmann::json& params);
+Result<nlohmann::json> ReadDatedModel(DatedScr& d, const std::string& name, const nlohmann::json& params);
+
 struct ScrSubcommand {
   const char* name;
   int (*run)(const Context& ctx, const std::vector<std::string>& args);

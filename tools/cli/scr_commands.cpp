@@ -5,6 +5,7 @@
 #include "caseboard/domain/chair_checklist.h"
 #include "caseboard/domain/checklists.h"
 #include "caseboard/domain/decision.h"
+#include "caseboard/domain/read_models.h"
 #include "caseboard/domain/records.h"
 #include "caseboard/domain/scr_schema.h"
 #include "commands.h"
@@ -32,6 +33,14 @@ Result<DatedScr> OpenDatedScr(const Context& ctx, const Args& args) {
 }
 
 int ScrUsage(const std::string& sub, const std::string& message) { return UsageError("scr " + sub, message); }
+
+Result<json> ReadScrModel(OpenScr& o, const std::string& name, const json& params) {
+  return domain::ReadModel(*o.scr, name, params, domain::ReadContext{});
+}
+
+Result<json> ReadDatedModel(DatedScr& d, const std::string& name, const json& params) {
+  return domain::ReadModel(*d.open.scr, name, params, domain::ReadContext{d.calendar, d.today});
+}
 
 namespace {
 
@@ -87,7 +96,9 @@ int Frameworks(const Context&, const std::vector<std::string>& argv) {
   auto args = Args::Parse(argv, {}, {"--json"});
   if (!args.ok()) return ScrUsage("frameworks", args.status().message());
   if (args->Has("--json")) {
-    std::cout << json(domain::BuiltinFrameworkDocuments()).dump(2) << "\n";
+    auto out = domain::ReferenceData("frameworks");
+    if (!out.ok()) return Fail(out.status());
+    std::cout << out->dump(2) << "\n";
     return kExitOk;
   }
   for (const auto& f : domain::BuiltinFrameworks()) {
@@ -105,17 +116,16 @@ int StatusCmd(const Context& ctx, const std::vector<std::string>& argv) {
   auto d = OpenDatedScr(ctx, *args);
   if (!d.ok()) return Fail(d.status());
   const OpenScr* o = &d->open;
+  if (args->Has("--json")) {
+    auto j = ReadDatedModel(*d, "status", json::object());
+    if (!j.ok()) return Fail(j.status());
+    std::cout << j->dump(2) << "\n";
+    return kExitOk;
+  }
   auto st = o->scr->Status(d->calendar, d->today);
   if (!st.ok()) return Fail(st.status());
-  if (args->Has("--json")) {
-    json j = st->ToJson();
-    j["review"] = o->replica->id();
-    j["title"] = o->replica->title();
-    std::cout << j.dump(2) << "\n";
-  } else {
-    std::cout << o->replica->title() << "  (" << o->replica->id() << ")\n";
-    PrintStatus(*st);
-  }
+  std::cout << o->replica->title() << "  (" << o->replica->id() << ")\n";
+  PrintStatus(*st);
   return kExitOk;
 }
 
@@ -169,17 +179,13 @@ int List(const Context& ctx, const std::vector<std::string>& argv) {
   if (args->positional().size() != 2) return ScrUsage("list", "takes REVIEW TYPE");
   auto o = OpenScrReview(ctx, args->positional()[0]);
   if (!o.ok()) return Fail(o.status());
-  const std::string& type = args->positional()[1];
-  if (!o->replica->schema().Find(type))
-    return Fail(Status::InvalidArgument("unknown record type '" + type + "'"));
-  json out = json::array();
-  for (const auto& r : domain::Records(o->replica->document(), type))
-    out.push_back({{"id", r.id}, {"compartment", r.compartment}, {"fields", r.fields}});
+  auto out = ReadScrModel(*o, "records", {{"type", args->positional()[1]}});
+  if (!out.ok()) return Fail(out.status());
   if (args->Has("--json")) {
-    std::cout << out.dump(2) << "\n";
+    std::cout << out->dump(2) << "\n";
     return kExitOk;
   }
-  for (const auto& r : out) {
+  for (const auto& r : *out) {
     std::cout << r["id"].get<std::string>() << "  [" << r["compartment"].get<std::string>() << "]\n";
     for (const auto& [k, v] : r["fields"].items()) std::cout << "    " << k << " = " << ValueText(v) << "\n";
   }
@@ -213,38 +219,22 @@ int Chair(const Context& ctx, const std::vector<std::string>& argv) {
   if (args->positional().size() != 1) return ScrUsage("chair", "takes the review id");
   auto o = OpenScrReview(ctx, args->positional()[0]);
   if (!o.ok()) return Fail(o.status());
-  const crdt::Document& doc = o->replica->document();
-  auto verdict = domain::EvaluateChairDecision(doc);
-  if (!verdict.ok()) return Fail(verdict.status());
-  json out = {
-      {"verdict", domain::VerdictName(verdict->verdict)},
-      {"reasons", verdict->reasons},
-      {"unanswered", verdict->unanswered},
-      {"methodology", verdict->methodology ? domain::MethodologyFamilyName(*verdict->methodology) : ""}};
-  auto views = domain::PanelViewsFrom(doc);
-  if (!views.empty()) {
-    auto panel = domain::SummarisePanel(views);
-    if (panel.ok())
-      out["panel"] = {{"for_review", panel->for_review},
-                      {"against_review", panel->against_review},
-                      {"majority", domain::PanelMajorityName(panel->majority)},
-                      {"summary", panel->summary}};
-    else
-      out["panel"] = {{"error", panel.status().message()}};
-  }
+  auto model = ReadScrModel(*o, "chair", json::object());
+  if (!model.ok()) return Fail(model.status());
+  const json& out = *model;
   if (args->Has("--json")) {
     std::cout << out.dump(2) << "\n";
     return kExitOk;
   }
   std::cout << "Chair's checklist (Appendix 1): " << out["verdict"].get<std::string>() << "\n";
-  for (const auto& r : verdict->reasons) std::cout << "  " << r << "\n";
-  if (!verdict->unanswered.empty()) {
+  for (const auto& r : out["reasons"]) std::cout << "  " << r.get<std::string>() << "\n";
+  if (!out["unanswered"].empty()) {
     std::cout << "  still to answer:";
-    for (const auto& q : verdict->unanswered) std::cout << " " << q;
+    for (const auto& q : out["unanswered"]) std::cout << " " << q.get<std::string>();
     std::cout << "\n";
   }
-  if (verdict->methodology)
-    std::cout << "Suggested methodology: " << domain::MethodologyFamilyName(*verdict->methodology) << "\n";
+  if (!out["methodology"].get<std::string>().empty())
+    std::cout << "Suggested methodology: " << out["methodology"].get<std::string>() << "\n";
   if (out.contains("panel")) {
     if (out["panel"].contains("error"))
       std::cout << "Panel: " << out["panel"]["error"].get<std::string>() << "\n";
@@ -273,22 +263,11 @@ int ChecklistCmd(const Context& ctx, const std::vector<std::string>& argv) {
   if (pos.empty() || pos.size() > 2) return ScrUsage("checklist", "takes REVIEW [CHECKLIST]");
   auto o = OpenScrReview(ctx, pos[0]);
   if (!o.ok()) return Fail(o.status());
-  json out = json::array();
-  for (const auto& c : domain::Checklists()) {
-    if (pos.size() == 2 && c.id != pos[1]) continue;
-    json items = json::array();
-    for (const auto& item : c.items) {
-      json answer = nullptr, note = nullptr;
-      for (const auto& a : domain::Records(o->replica->document(), "checklist_answer"))
-        if (a.Str("checklist") == c.id && a.Str("item") == item.id) {
-          answer = a.Str("answer");
-          note = a.Str("note");
-        }
-      items.push_back({{"id", item.id}, {"text", item.text}, {"answer", answer}, {"note", note}});
-    }
-    out.push_back({{"id", c.id}, {"name", c.name}, {"source", c.source}, {"items", items}});
-  }
-  if (out.empty()) return Fail(Status::InvalidArgument("unknown checklist '" + pos[1] + "'"));
+  json params = json::object();
+  if (pos.size() == 2) params["checklist"] = pos[1];
+  auto model = ReadScrModel(*o, "checklists", params);
+  if (!model.ok()) return Fail(model.status());
+  const json& out = *model;
   if (args->Has("--json")) {
     std::cout << out.dump(2) << "\n";
     return kExitOk;

@@ -6,6 +6,7 @@
 #include "caseboard/domain/chair_checklist.h"
 #include "caseboard/domain/chronology.h"
 #include "caseboard/domain/quality_markers.h"
+#include "caseboard/domain/read_models.h"
 #include "caseboard/domain/recommendation_check.h"
 #include "caseboard/domain/records.h"
 #include "caseboard/domain/scr_schema.h"
@@ -25,7 +26,7 @@ int Question(const Context& ctx, const std::vector<std::string>& argv) {
   auto o = OpenScrReview(ctx, pos[0]);
   if (!o.ok()) return Fail(o.status());
   if (args->Has("--history")) {
-    auto h = o->scr->KeyQuestionHistory(pos[1]);
+    auto h = ReadScrModel(*o, "key_question_history", {{"id", pos[1]}});
     if (!h.ok()) return Fail(h.status());
     if (args->Has("--json")) {
       std::cout << h->dump(2) << "\n";
@@ -105,26 +106,24 @@ int Signoffs(const Context& ctx, const std::vector<std::string>& argv) {
     return ScrUsage("signoffs", "takes REVIEW [RECORD-ID]");
   auto o = OpenScrReview(ctx, args->positional()[0]);
   if (!o.ok()) return Fail(o.status());
-  auto checks =
-      domain::CheckSignoffs(*o->replica, args->positional().size() == 2 ? args->positional()[1] : "");
-  json out = json::array();
-  for (const auto& c : checks)
-    out.push_back({{"signoff", c.signoff},
-                   {"subject", c.subject},
-                   {"signer", c.signer},
-                   {"signer_role", c.signer_role},
-                   {"signed_on", c.signed_on},
-                   {"valid", c.valid},
-                   {"reason", c.reason}});
+  json params = json::object();
+  if (args->positional().size() == 2) params["record"] = args->positional()[1];
+  auto model = ReadScrModel(*o, "signoffs", params);
+  if (!model.ok()) return Fail(model.status());
+  const json& out = *model;
   if (args->Has("--json")) {
     std::cout << out.dump(2) << "\n";
   } else {
-    for (const auto& c : checks)
-      std::cout << (c.valid ? "valid    " : "INVALID  ") << c.subject << "  " << c.signer << " ("
-                << c.signer_role << ") " << c.signed_on << (c.valid ? "" : ": " + c.reason) << "\n";
+    for (const auto& c : out) {
+      bool valid = c["valid"].get<bool>();
+      std::cout << (valid ? "valid    " : "INVALID  ") << c["subject"].get<std::string>() << "  "
+                << c["signer"].get<std::string>() << " (" << c["signer_role"].get<std::string>() << ") "
+                << c["signed_on"].get<std::string>() << (valid ? "" : ": " + c["reason"].get<std::string>())
+                << "\n";
+    }
   }
-  for (const auto& c : checks)
-    if (!c.valid) return kExitFailed;
+  for (const auto& c : out)
+    if (!c["valid"].get<bool>()) return kExitFailed;
   return kExitOk;
 }
 
@@ -149,14 +148,21 @@ int ChronologyCmd(const Context& ctx, const std::vector<std::string>& argv) {
     return ScrUsage("chronology", "--sort is date, agency or significance");
   auto o = OpenScrReview(ctx, args->positional()[0]);
   if (!o.ok()) return Fail(o.status());
-  auto rows = domain::Chronology(o->replica->document(), filter, by, args->Has("--desc"));
-  if (!rows.ok()) return Fail(rows.status());
   if (args->Has("--json")) {
-    json out = json::array();
-    for (const auto& r : *rows) out.push_back(r.ToJson());
-    std::cout << out.dump(2) << "\n";
+    json params = {{"agencies", filter.agencies},
+                   {"from", filter.from},
+                   {"to", filter.to},
+                   {"significance", filter.min_significance},
+                   {"search", filter.text},
+                   {"sort", sort},
+                   {"desc", args->Has("--desc")}};
+    auto out = ReadScrModel(*o, "chronology", params);
+    if (!out.ok()) return Fail(out.status());
+    std::cout << out->dump(2) << "\n";
     return kExitOk;
   }
+  auto rows = domain::Chronology(o->replica->document(), filter, by, args->Has("--desc"));
+  if (!rows.ok()) return Fail(rows.status());
   for (const auto& r : *rows)
     std::cout << r.date << " " << (r.time.empty() ? "     " : r.time) << "  " << r.agency << "  ["
               << (r.significance.empty() ? "-" : r.significance) << "]  " << r.event
@@ -170,12 +176,9 @@ int Deadlines(const Context& ctx, const std::vector<std::string>& argv) {
   if (args->positional().size() != 1) return ScrUsage("deadlines", "takes the review id");
   auto d = OpenDatedScr(ctx, *args);
   if (!d.ok()) return Fail(d.status());
-  auto st = d->open.scr->Status(d->calendar, d->today);
-  if (!st.ok()) return Fail(st.status());
-  json out = json::array();
-  for (const auto& deadline : st->deadlines)
-    if (args->Has("--all") || deadline.state != domain::DeadlineState::kNotStarted)
-      out.push_back(deadline.ToJson());
+  auto model = ReadDatedModel(*d, "deadlines", {{"all", args->Has("--all")}});
+  if (!model.ok()) return Fail(model.status());
+  const json& out = *model;
   if (args->Has("--json")) {
     std::cout << out.dump(2) << "\n";
     return kExitOk;
@@ -202,24 +205,9 @@ int Markers(const Context& ctx, const std::vector<std::string>& argv) {
     std::cout << *id << "\n";
     return kExitOk;
   }
-  json out = json::array();
-  for (const auto& m : domain::QualityMarkers()) {
-    json rating = "not_assessed", notes = "";
-    for (const auto& r : domain::Records(o->replica->document(), "quality_marker"))
-      if (const auto* n = r.Get("number"); n && *n == m.number) {
-        rating = r.Str("rating");
-        notes = r.Str("notes");
-      }
-    json questions = json::array();
-    for (const auto& q : m.questions) questions.push_back(std::string(q));
-    out.push_back({{"number", m.number},
-                   {"stage", domain::ReviewStageName(m.stage)},
-                   {"title", std::string(m.title)},
-                   {"gist", std::string(m.gist)},
-                   {"questions", questions},
-                   {"rating", rating},
-                   {"notes", notes}});
-  }
+  auto model = ReadScrModel(*o, "markers", json::object());
+  if (!model.ok()) return Fail(model.status());
+  const json& out = *model;
   if (args->Has("--json")) {
     std::cout << out.dump(2) << "\n";
     return kExitOk;
@@ -240,12 +228,9 @@ int Lint(const Context& ctx, const std::vector<std::string>& argv) {
   if (args->positional().size() != 1) return ScrUsage("recommendations", "takes the review id");
   auto o = OpenScrReview(ctx, args->positional()[0]);
   if (!o.ok()) return Fail(o.status());
-  json out = json::array();
-  for (const auto& r : domain::Records(o->replica->document(), "recommendation")) {
-    json warnings = json::array();
-    for (const auto& w : domain::CheckRecommendation(r.Str("text"))) warnings.push_back(w.message);
-    out.push_back({{"id", r.id}, {"text", r.Str("text")}, {"kind", r.Str("kind")}, {"warnings", warnings}});
-  }
+  auto model = ReadScrModel(*o, "recommendations", json::object());
+  if (!model.ok()) return Fail(model.status());
+  const json& out = *model;
   if (args->Has("--json")) {
     std::cout << out.dump(2) << "\n";
     return kExitOk;
@@ -260,19 +245,9 @@ int Lint(const Context& ctx, const std::vector<std::string>& argv) {
 int Reference(const Context&, const std::vector<std::string>& argv, const std::string& what) {
   auto args = Args::Parse(argv, {}, {"--json"});
   if (!args.ok()) return ScrUsage(what, args.status().message());
-  json out = json::array();
-  if (what == "categories") {
-    for (const auto& c : domain::NotificationCategories())
-      out.push_back({{"id", std::string(c.id)},
-                     {"group", domain::NotificationGroupName(c.group)},
-                     {"text", std::string(c.text)}});
-  } else if (what == "roles") {
-    for (const auto& r : domain::Roles())
-      out.push_back({{"id", r.id}, {"name", r.name}, {"duty", r.duty}, {"compartments", r.compartments}});
-  } else {
-    for (const auto& m : domain::Methodologies())
-      out.push_back({{"id", m.id}, {"name", m.name}, {"text", m.note}});
-  }
+  auto model = domain::ReferenceData(what);
+  if (!model.ok()) return Fail(model.status());
+  const json& out = *model;
   if (args->Has("--json")) {
     std::cout << out.dump(2) << "\n";
     return kExitOk;
