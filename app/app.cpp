@@ -63,12 +63,10 @@ void App::Lock() {
   ForgetSyncPanel();
   // The open review holds decrypted records; it goes before the keys do
   // (closing it signs any typing not yet signed).
-  ForgetTextPanel();
-  ForgetChronologyPanel();
-  ForgetReviewScreen();
-  ForgetRecordForm();
-  ForgetAttachmentsPanel();
-  replica_.reset();
+  DropOpenReview();
+  // Material copied out of the app does not outlive the lock, unless the
+  // person has copied something else since.
+  ClearOwnClipboard();
   reviews_.clear();
   sync_ = {};
   if (vault_) vault_->Lock();
@@ -212,13 +210,18 @@ void App::OpenReview(const std::string& id) {
   replica_ = std::move(*r);
 }
 
-void App::CloseReview() {
+void App::DropOpenReview() {
   ForgetTextPanel();
   ForgetChronologyPanel();
   ForgetReviewScreen();
   ForgetRecordForm();
   ForgetAttachmentsPanel();
+  WipeWidgetMemory();
   replica_.reset();
+}
+
+void App::CloseReview() {
+  DropOpenReview();
   RefreshReviews();
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "caseboard/domain/calendar.h"
+#include "caseboard/domain/records.h"
 #include "caseboard/domain/workflow.h"
 #include "caseboard/review/replica.h"
 #include "caseboard/store/vault.h"
@@ -136,6 +137,8 @@ class App {
   const SyncJobOutcome* last_sync_job() const { return last_sync_job_ ? &*last_sync_job_ : nullptr; }
 
  private:
+  // Every screen forgets the open review's content, then the review closes.
+  void DropOpenReview();
   void DrawMenuBar();
   void RefreshSync();
   void HandleShortcuts();
@@ -190,10 +193,32 @@ void ForgetAttachmentsPanel();
 void DrawAttachmentsPanel(App& app);
 // Forms for the records and checklists the current stage asks for.
 void DrawRecordForms(App& app, const domain::WorkflowStatus& status);
+// The same form, for any record: the Records tab opens it on a record or on
+// a new record of a type. One form is open at a time.
+void EditRecord(const review::Replica& r, const std::string& id);
+void NewRecord(const review::Replica& r, const std::string& type);
+bool EditingRecord(const std::string& id);
+bool AddingRecord(const std::string& type);
+void DrawRecordEditor(App& app);
+// Every record of the open review by type, each with its form (records_panel.cpp).
+void DrawRecordsPanel(App& app, const Pseudonyms& names);
 
 // The sync panel: joining a board, syncing, progress and what went wrong.
 void DrawSyncPanel(App& app);
 void ForgetSyncPanel();  // wipes the invite typed but not used
+
+// Wipes Dear ImGui's own copies of the text being edited (edit buffer, the
+// text before editing, the undo record); called on lock and on closing a review.
+void WipeWidgetMemory();
+// Notes what the app puts on the system clipboard (by hash), so that
+// ClearOwnClipboard can empty it on lock if it still holds that text.
+void TrackClipboard();
+bool ClearOwnClipboard();
+
+// "agency_report" -> "Agency report": schema ids as words.
+std::string Readable(const std::string& id);
+// "Agency report: Police" — a record's type and what tells it from its siblings.
+std::string RecordLabel(const crdt::Document& doc, const domain::Record& rec);
 
 // Milliseconds since the Unix epoch as local "YYYY-MM-DD HH:MM", or "HH:MM".
 std::string LocalTime(uint64_t ms, bool with_date = true);

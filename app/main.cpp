@@ -122,6 +122,7 @@ int main(int argc, char** argv) {
   caseboard::app::ApplyTheme(options.dark, scale);
   LoadFont(scale);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
+  caseboard::app::TrackClipboard();
   caseboard::app::InstallKeyEvents(window);
   ImGui_ImplOpenGL3_Init("#version 130");
 
