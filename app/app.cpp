@@ -215,6 +215,7 @@ void App::DropOpenReview() {
   ForgetChronologyPanel();
   ForgetReviewScreen();
   ForgetRecordForm();
+  ForgetRecordsPanel();
   ForgetAttachmentsPanel();
   WipeWidgetMemory();
   replica_.reset();

@@ -202,6 +202,7 @@ bool AddingRecord(const std::string& type);
 void DrawRecordEditor(App& app);
 // Every record of the open review by type, each with its form (records_panel.cpp).
 void DrawRecordsPanel(App& app, const Pseudonyms& names);
+void ForgetRecordsPanel();  // the sign-off being written, and cached checks
 
 // The sync panel: joining a board, syncing, progress and what went wrong.
 void DrawSyncPanel(App& app);

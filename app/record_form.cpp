@@ -17,6 +17,7 @@
 #include "caseboard/domain/framework.h"
 #include "caseboard/domain/records.h"
 #include "caseboard/domain/scr_review.h"
+#include "caseboard/domain/signoff.h"
 #include "string_input.h"
 
 namespace caseboard::app {
@@ -198,6 +199,22 @@ void DrawForm(App& app, review::Replica& r) {
       case crdt::FieldType::kText:
         InputString("##text", value, true);
         break;
+      case crdt::FieldType::kReference: {
+        if (def.ref_type.empty()) {  // any kind of record: its id
+          InputString("##ref", value, false);
+          break;
+        }
+        // A record of one kind: chosen by what it is, not typed as an id.
+        auto target = domain::FindRecord(r.document(), value);
+        std::string shown = target ? RecordLabel(r.document(), *target) : value.empty() ? "(not set)" : value;
+        ImGui::SetNextItemWidth(480);
+        if (ImGui::BeginCombo("##ref", shown.c_str())) {
+          for (const auto& rec : domain::Records(r.document(), def.ref_type))
+            if (ImGui::Selectable(RecordLabel(r.document(), rec).c_str(), rec.id == value)) value = rec.id;
+          ImGui::EndCombo();
+        }
+        break;
+      }
       case crdt::FieldType::kDate:
         ImGui::SetNextItemWidth(140);
         ImGui::InputTextWithHint("##date", "YYYY-MM-DD", value.data(), value.size() + 1,
@@ -210,7 +227,28 @@ void DrawForm(App& app, review::Replica& r) {
     DrawSetAside(app, r, field);
     ImGui::PopID();
   }
-  if (ImGui::Button(form_new ? "Add" : "Save")) Save(app, r);
+  if (ImGui::Button(form_new ? "Add" : "Save")) {
+    // Changing a signed-off record breaks its sign-off everywhere: ask first.
+    bool signed_off = false;
+    if (!form_entity.empty())
+      for (const auto& c : domain::CheckSignoffs(r, form_entity)) signed_off |= c.valid;
+    if (signed_off)
+      ImGui::OpenPopup("Change a signed-off record?");
+    else
+      Save(app, r);
+  }
+  if (ImGui::BeginPopupModal("Change a signed-off record?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::TextUnformatted(
+        "This record has been signed off. If you save a change, its sign-off will no longer\n"
+        "hold on any device, and it will have to be signed off again.");
+    if (ImGui::Button("Save the change")) {
+      Save(app, r);
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
   if (!form_message.empty()) {
     ImGui::SameLine();
     ImGui::TextWrapped("%s", form_message.c_str());
