@@ -1,4 +1,5 @@
 #include "app.h"
+#include "caseboard/platform/platform.h"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -26,28 +27,59 @@ domain::Date App::today() const {
   return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
 }
 
-std::string App::CreateVault(const std::string& passphrase) {
+std::string App::CreateVault(std::string_view passphrase) {
   if (passphrase.size() < 8) return "Use at least 8 characters: a few random words are best.";
   auto v = store::Vault::Create(options_.vault_dir, AsBytes(passphrase), {});
   if (!v.ok()) return v.status().message();
   vault_ = std::move(*v);
-  NoteActivity();
-  RefreshReviews();
+  AfterUnlock();
   return "";
 }
 
-std::string App::Unlock(const std::string& passphrase) {
-  if (!vault_) {
-    auto v = store::Vault::Open(options_.vault_dir);
-    if (!v.ok()) return v.status().message();
-    vault_ = std::move(*v);
-  }
+Status App::OpenVault() {
+  if (vault_) return Status::Ok();
+  CB_ASSIGN_OR_RETURN(vault_, store::Vault::Open(options_.vault_dir));
+  return Status::Ok();
+}
+
+void App::AfterUnlock() {
+  NoteActivity();
+  RefreshReviews();
+}
+
+std::string App::Unlock(std::string_view passphrase) {
+  if (Status s = OpenVault(); !s.ok()) return s.message();
   Status s = vault_->Unlock(AsBytes(passphrase));
   if (s.IsAuthFailed()) return "That passphrase does not open this vault. Nothing was changed; try again.";
   if (!s.ok()) return s.message();
-  NoteActivity();
-  RefreshReviews();
+  AfterUnlock();
   return "";
+}
+
+bool App::remembered() {
+  if (!vault_ && (!vault_exists() || !OpenVault().ok())) return false;
+  return vault_->HasDeviceUnlock();
+}
+
+std::string App::UnlockRemembered() {
+  if (Status s = OpenVault(); !s.ok()) return s.message();
+  Status s = platform::UnlockRemembered(*vault_);
+  if (s.IsNotFound())
+    return "This device's key store holds nothing for this vault (or cannot be reached): use the passphrase.";
+  if (s.IsAuthFailed()) return "What this device remembered no longer opens the vault: use the passphrase.";
+  if (!s.ok()) return s.message();
+  AfterUnlock();
+  return "";
+}
+
+std::string App::SetRemembered(bool on) {
+  if (locked()) return "The vault is locked.";
+  if (on) {
+    Status s = platform::RememberVault(*vault_, "Caseboard vault " + options_.vault_dir);
+    return s.ok() ? "" : s.message();
+  }
+  auto was_on = platform::ForgetVault(*vault_);
+  return was_on.ok() ? "" : was_on.status().message();
 }
 
 void App::Lock() {
@@ -319,6 +351,10 @@ void App::DrawMenuBar() {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("Vault")) {
     if (ImGui::MenuItem("Lock now", "Ctrl+L", false, !locked())) Lock();
+    if (!locked() && vault_->HasDeviceUnlock() && ImGui::MenuItem("Stop remembering on this device")) {
+      std::string why = SetRemembered(false);
+      Say(why.empty() ? "This vault is no longer remembered here: it asks for the passphrase." : why);
+    }
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
     ImGui::EndMenu();
   }

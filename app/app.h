@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "caseboard/domain/calendar.h"
@@ -91,8 +92,15 @@ class App {
   const Options& options() const { return options_; }
   bool vault_exists() const;
   // Creates or unlocks the vault; on failure the message says why, calmly.
-  std::string CreateVault(const std::string& passphrase);
-  std::string Unlock(const std::string& passphrase);
+  // Each returns "" on success, else what to tell the person.
+  std::string CreateVault(std::string_view passphrase);
+  std::string Unlock(std::string_view passphrase);
+  // "Remember on this device" (platform.h): off by default. Unlocking with
+  // it is always the person's explicit choice on the unlock screen, so a
+  // lock still means someone has to act.
+  bool remembered();
+  std::string UnlockRemembered();
+  std::string SetRemembered(bool on);
   void Lock();
   void RefreshReviews();
   const std::vector<ReviewRow>& reviews() const { return reviews_; }
@@ -139,6 +147,8 @@ class App {
  private:
   // Every screen forgets the open review's content, then the review closes.
   void DropOpenReview();
+  Status OpenVault();  // opens (locked) the vault in options_.vault_dir if not yet open
+  void AfterUnlock();
   void DrawMenuBar();
   void RefreshSync();
   void HandleShortcuts();
