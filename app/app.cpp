@@ -114,7 +114,7 @@ double App::SecondsUntilIdleLock() const {
 }
 
 double App::SecondsUntilWake() const {
-  double wake = SecondsUntilIdleLock();
+  double wake = std::min(SecondsUntilIdleLock(), SecondsUntilClipboardClear(options_.clipboard_seconds));
   if (replica_ && replica_->has_unflushed_text()) wake = std::min(wake, 2.5);
   // Progress bars move, and the end of a job is noticed, only if frames come.
   if (sync_runner_.busy() || std::chrono::steady_clock::now() < wake_until_) wake = std::min(wake, 0.1);
@@ -392,6 +392,8 @@ void App::DrawMenuBar() {
 }
 
 void App::Frame() {
+  // Review material copied to another program does not stay on the clipboard.
+  if (SecondsUntilClipboardClear(options_.clipboard_seconds) <= 0) ClearOwnClipboard();
   CollectSyncJob();
   HandleShortcuts();
   DrawMenuBar();

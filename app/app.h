@@ -29,6 +29,7 @@ class Pseudonyms;
 struct Options {
   std::string vault_dir;
   int idle_lock_seconds = 300;  // 0: never on idle (the lock key still works)
+  int clipboard_seconds = 60;   // what the app copied is emptied after this long (0: only on lock)
   bool dark = false;
 };
 
@@ -225,6 +226,8 @@ void WipeWidgetMemory();
 // ClearOwnClipboard can empty it on lock if it still holds that text.
 void TrackClipboard();
 bool ClearOwnClipboard();
+// Seconds until a copy made by the app is `after_seconds` old (1e9 if none).
+double SecondsUntilClipboardClear(int after_seconds);
 
 // "agency_report" -> "Agency report": schema ids as words.
 std::string Readable(const std::string& id);

@@ -9,6 +9,8 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
+#include <chrono>
 #include <string_view>
 
 #include "app.h"
@@ -29,6 +31,7 @@ void WipeVector(ImVector<T>& v) {
 // itself), so lock can tell whether the clipboard still holds it.
 bool have_copied = false;
 crypto::Digest copied_digest;
+std::chrono::steady_clock::time_point copied_at;
 void (*backend_set_clipboard)(void*, const char*) = nullptr;
 
 crypto::Digest DigestOf(std::string_view text) {
@@ -38,6 +41,7 @@ crypto::Digest DigestOf(std::string_view text) {
 void SetClipboardAndRemember(void* user_data, const char* text) {
   copied_digest = DigestOf(text ? text : "");
   have_copied = true;
+  copied_at = std::chrono::steady_clock::now();
   backend_set_clipboard(user_data, text);
 }
 
@@ -62,6 +66,12 @@ void TrackClipboard() {
   if (!io.SetClipboardTextFn || io.SetClipboardTextFn == &SetClipboardAndRemember) return;
   backend_set_clipboard = io.SetClipboardTextFn;
   io.SetClipboardTextFn = &SetClipboardAndRemember;
+}
+
+double SecondsUntilClipboardClear(int after_seconds) {
+  if (!have_copied || after_seconds <= 0) return 1e9;
+  double held = std::chrono::duration<double>(std::chrono::steady_clock::now() - copied_at).count();
+  return std::max(0.0, after_seconds - held);
 }
 
 bool ClearOwnClipboard() {

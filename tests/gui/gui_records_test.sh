@@ -26,7 +26,7 @@ cli_signoffs() {
 # The app on device one, unlocked, on the review's Records tab. (The CLI
 # cannot open the vault while the app has it, so checks come between runs.)
 start_app() {
-  "$APP" --vault "$ONE" --idle-lock 0 2>>"$OUT/app.log" &
+  "$APP" --vault "$ONE" --idle-lock 0 --clipboard-seconds "${CLIP:-0}" 2>>"$OUT/app.log" &
   app=$!
   trap 'kill $app 2>/dev/null || true' EXIT
   wait_title "Caseboard \(locked\)"
@@ -119,8 +119,9 @@ session() {
   [ "$(cli_signoffs)" = valid ] || fail "the report changed although the person cancelled"
   [ "$(title_on_one)" = "Police IMR" ] || fail "the title changed although the person cancelled"
 
-  # Confirmed, the change is saved and the sign-off no longer holds.
-  start_app
+  # Confirmed, the change is saved and the sign-off no longer holds. (This
+  # run also empties the clipboard 3 s after a copy, without a lock.)
+  CLIP=3 start_app
   click 60 233
   click 46 "$EDIT_Y"
   click 640 "$TITLE_Y"
@@ -129,6 +130,16 @@ session() {
   click 50 "$SAVE_Y"
   click "$CONFIRM_X" "$CONFIRM_Y"  # "Save the change"
   shot 14-saved
+  click 640 "$TITLE_Y"
+  xdotool key ctrl+a; sleep 0.3; xdotool key ctrl+c
+  for _ in $(seq 20); do
+    [ "$(xclip -o -selection clipboard 2>/dev/null)" = "Police IMR (revised)" ] && break
+    sleep 0.1
+  done
+  [ "$(xclip -o -selection clipboard)" = "Police IMR (revised)" ] || fail "Ctrl+C did not copy the title"
+  xdotool mousemove 900 700     # and no more input
+  sleep 4
+  [ -z "$(xclip -o -selection clipboard 2>/dev/null)" ] || fail "the clipboard still holds the title after 3 s"
   quit_app
   [ "$(title_on_one)" = "Police IMR (revised)" ] || fail "the confirmed change was not saved"
   [ "$(cli_signoffs)" = invalid ] || fail "the sign-off still holds after the report changed"
