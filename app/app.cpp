@@ -1,4 +1,5 @@
 #include "app.h"
+#include "caseboard/platform/platform.h"
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -26,28 +27,59 @@ domain::Date App::today() const {
   return {local.tm_year + 1900, local.tm_mon + 1, local.tm_mday};
 }
 
-std::string App::CreateVault(const std::string& passphrase) {
+std::string App::CreateVault(std::string_view passphrase) {
   if (passphrase.size() < 8) return "Use at least 8 characters: a few random words are best.";
   auto v = store::Vault::Create(options_.vault_dir, AsBytes(passphrase), {});
   if (!v.ok()) return v.status().message();
   vault_ = std::move(*v);
-  NoteActivity();
-  RefreshReviews();
+  AfterUnlock();
   return "";
 }
 
-std::string App::Unlock(const std::string& passphrase) {
-  if (!vault_) {
-    auto v = store::Vault::Open(options_.vault_dir);
-    if (!v.ok()) return v.status().message();
-    vault_ = std::move(*v);
-  }
+Status App::OpenVault() {
+  if (vault_) return Status::Ok();
+  CB_ASSIGN_OR_RETURN(vault_, store::Vault::Open(options_.vault_dir));
+  return Status::Ok();
+}
+
+void App::AfterUnlock() {
+  NoteActivity();
+  RefreshReviews();
+}
+
+std::string App::Unlock(std::string_view passphrase) {
+  if (Status s = OpenVault(); !s.ok()) return s.message();
   Status s = vault_->Unlock(AsBytes(passphrase));
   if (s.IsAuthFailed()) return "That passphrase does not open this vault. Nothing was changed; try again.";
   if (!s.ok()) return s.message();
-  NoteActivity();
-  RefreshReviews();
+  AfterUnlock();
   return "";
+}
+
+bool App::remembered() {
+  if (!vault_ && (!vault_exists() || !OpenVault().ok())) return false;
+  return vault_->HasDeviceUnlock();
+}
+
+std::string App::UnlockRemembered() {
+  if (Status s = OpenVault(); !s.ok()) return s.message();
+  Status s = platform::UnlockRemembered(*vault_);
+  if (s.IsNotFound())
+    return "This device's key store holds nothing for this vault (or cannot be reached): use the passphrase.";
+  if (s.IsAuthFailed()) return "What this device remembered no longer opens the vault: use the passphrase.";
+  if (!s.ok()) return s.message();
+  AfterUnlock();
+  return "";
+}
+
+std::string App::SetRemembered(bool on) {
+  if (locked()) return "The vault is locked.";
+  if (on) {
+    Status s = platform::RememberVault(*vault_, "Caseboard vault " + options_.vault_dir);
+    return s.ok() ? "" : s.message();
+  }
+  auto was_on = platform::ForgetVault(*vault_);
+  return was_on.ok() ? "" : was_on.status().message();
 }
 
 void App::Lock() {
@@ -63,12 +95,10 @@ void App::Lock() {
   ForgetSyncPanel();
   // The open review holds decrypted records; it goes before the keys do
   // (closing it signs any typing not yet signed).
-  ForgetTextPanel();
-  ForgetChronologyPanel();
-  ForgetReviewScreen();
-  ForgetRecordForm();
-  ForgetAttachmentsPanel();
-  replica_.reset();
+  DropOpenReview();
+  // Material copied out of the app does not outlive the lock, unless the
+  // person has copied something else since.
+  ClearOwnClipboard();
   reviews_.clear();
   sync_ = {};
   if (vault_) vault_->Lock();
@@ -84,7 +114,7 @@ double App::SecondsUntilIdleLock() const {
 }
 
 double App::SecondsUntilWake() const {
-  double wake = SecondsUntilIdleLock();
+  double wake = std::min(SecondsUntilIdleLock(), SecondsUntilClipboardClear(options_.clipboard_seconds));
   if (replica_ && replica_->has_unflushed_text()) wake = std::min(wake, 2.5);
   // Progress bars move, and the end of a job is noticed, only if frames come.
   if (sync_runner_.busy() || std::chrono::steady_clock::now() < wake_until_) wake = std::min(wake, 0.1);
@@ -212,13 +242,19 @@ void App::OpenReview(const std::string& id) {
   replica_ = std::move(*r);
 }
 
-void App::CloseReview() {
+void App::DropOpenReview() {
   ForgetTextPanel();
   ForgetChronologyPanel();
   ForgetReviewScreen();
   ForgetRecordForm();
+  ForgetRecordsPanel();
   ForgetAttachmentsPanel();
+  WipeWidgetMemory();
   replica_.reset();
+}
+
+void App::CloseReview() {
+  DropOpenReview();
   RefreshReviews();
 }
 
@@ -315,6 +351,10 @@ void App::DrawMenuBar() {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("Vault")) {
     if (ImGui::MenuItem("Lock now", "Ctrl+L", false, !locked())) Lock();
+    if (!locked() && vault_->HasDeviceUnlock() && ImGui::MenuItem("Stop remembering on this device")) {
+      std::string why = SetRemembered(false);
+      Say(why.empty() ? "This vault is no longer remembered here: it asks for the passphrase." : why);
+    }
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
     ImGui::EndMenu();
   }
@@ -352,6 +392,8 @@ void App::DrawMenuBar() {
 }
 
 void App::Frame() {
+  // Review material copied to another program does not stay on the clipboard.
+  if (SecondsUntilClipboardClear(options_.clipboard_seconds) <= 0) ClearOwnClipboard();
   CollectSyncJob();
   HandleShortcuts();
   DrawMenuBar();

@@ -8,9 +8,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "caseboard/domain/calendar.h"
+#include "caseboard/domain/records.h"
 #include "caseboard/domain/workflow.h"
 #include "caseboard/review/replica.h"
 #include "caseboard/store/vault.h"
@@ -27,6 +29,7 @@ class Pseudonyms;
 struct Options {
   std::string vault_dir;
   int idle_lock_seconds = 300;  // 0: never on idle (the lock key still works)
+  int clipboard_seconds = 60;   // what the app copied is emptied after this long (0: only on lock)
   bool dark = false;
 };
 
@@ -90,8 +93,15 @@ class App {
   const Options& options() const { return options_; }
   bool vault_exists() const;
   // Creates or unlocks the vault; on failure the message says why, calmly.
-  std::string CreateVault(const std::string& passphrase);
-  std::string Unlock(const std::string& passphrase);
+  // Each returns "" on success, else what to tell the person.
+  std::string CreateVault(std::string_view passphrase);
+  std::string Unlock(std::string_view passphrase);
+  // "Remember on this device" (platform.h): off by default. Unlocking with
+  // it is always the person's explicit choice on the unlock screen, so a
+  // lock still means someone has to act.
+  bool remembered();
+  std::string UnlockRemembered();
+  std::string SetRemembered(bool on);
   void Lock();
   void RefreshReviews();
   const std::vector<ReviewRow>& reviews() const { return reviews_; }
@@ -136,6 +146,10 @@ class App {
   const SyncJobOutcome* last_sync_job() const { return last_sync_job_ ? &*last_sync_job_ : nullptr; }
 
  private:
+  // Every screen forgets the open review's content, then the review closes.
+  void DropOpenReview();
+  Status OpenVault();  // opens (locked) the vault in options_.vault_dir if not yet open
+  void AfterUnlock();
   void DrawMenuBar();
   void RefreshSync();
   void HandleShortcuts();
@@ -190,10 +204,35 @@ void ForgetAttachmentsPanel();
 void DrawAttachmentsPanel(App& app);
 // Forms for the records and checklists the current stage asks for.
 void DrawRecordForms(App& app, const domain::WorkflowStatus& status);
+// The same form, for any record: the Records tab opens it on a record or on
+// a new record of a type. One form is open at a time.
+void EditRecord(const review::Replica& r, const std::string& id);
+void NewRecord(const review::Replica& r, const std::string& type);
+bool EditingRecord(const std::string& id);
+bool AddingRecord(const std::string& type);
+void DrawRecordEditor(App& app);
+// Every record of the open review by type, each with its form (records_panel.cpp).
+void DrawRecordsPanel(App& app, const Pseudonyms& names);
+void ForgetRecordsPanel();  // the sign-off being written, and cached checks
 
 // The sync panel: joining a board, syncing, progress and what went wrong.
 void DrawSyncPanel(App& app);
 void ForgetSyncPanel();  // wipes the invite typed but not used
+
+// Wipes Dear ImGui's own copies of the text being edited (edit buffer, the
+// text before editing, the undo record); called on lock and on closing a review.
+void WipeWidgetMemory();
+// Notes what the app puts on the system clipboard (by hash), so that
+// ClearOwnClipboard can empty it on lock if it still holds that text.
+void TrackClipboard();
+bool ClearOwnClipboard();
+// Seconds until a copy made by the app is `after_seconds` old (1e9 if none).
+double SecondsUntilClipboardClear(int after_seconds);
+
+// "agency_report" -> "Agency report": schema ids as words.
+std::string Readable(const std::string& id);
+// "Agency report: Police" — a record's type and what tells it from its siblings.
+std::string RecordLabel(const crdt::Document& doc, const domain::Record& rec);
 
 // Milliseconds since the Unix epoch as local "YYYY-MM-DD HH:MM", or "HH:MM".
 std::string LocalTime(uint64_t ms, bool with_date = true);

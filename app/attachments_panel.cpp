@@ -119,28 +119,6 @@ std::string HumanSize(int64_t n) {
   return buf;
 }
 
-// "agency_report" -> "Agency report".
-std::string TypeLabel(const std::string& type) {
-  std::string s = type;
-  std::replace(s.begin(), s.end(), '_', ' ');
-  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
-  return s;
-}
-
-std::string RecordLabel(const crdt::Document& doc, const domain::Record& rec) {
-  std::string what = rec.Str("title");
-  if (what.empty() && rec.Filled("agency") && rec.Get("agency")->is_string())
-    if (auto agency = domain::FindRecord(doc, rec.Get("agency")->get<std::string>()))
-      what = agency->Str("name");
-  if (what.empty()) what = rec.Str("name");
-  if (what.empty()) {
-    what = rec.Str("held_on");
-    if (!rec.Str("by").empty()) what += (what.empty() ? "" : " by ") + rec.Str("by");
-  }
-  if (what.empty()) what = rec.id.substr(0, 8);
-  return TypeLabel(rec.type) + ": " + what;
-}
-
 // A media type from the name, so another program (and the view) knows what
 // it is; the vault stores whatever it is given.
 std::string MediaTypeFor(const std::string& name) {

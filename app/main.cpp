@@ -25,9 +25,12 @@ namespace {
 
 void Usage() {
   std::puts(
-      "usage: caseboard [--vault DIR] [--idle-lock SECONDS] [--dark]\n"
+      "usage: caseboard [--vault DIR] [--idle-lock SECONDS] [--clipboard-seconds SECONDS] [--dark]\n"
       "  --vault DIR          the vault folder (default: $CASEBOARD_VAULT, else the platform's data folder)\n"
       "  --idle-lock SECONDS  lock after this long without input (default 300; 0 = only Ctrl+L)\n"
+      "  --clipboard-seconds SECONDS\n"
+      "                       empty the clipboard this long after copying from the app, if it still\n"
+      "                       holds that copy (default 60; 0 = only on lock)\n"
       "  --dark               start with the dark theme");
 }
 
@@ -69,6 +72,8 @@ int main(int argc, char** argv) {
       options.vault_dir = argv[++i];
     } else if (a == "--idle-lock" && i + 1 < argc) {
       options.idle_lock_seconds = std::atoi(argv[++i]);
+    } else if (a == "--clipboard-seconds" && i + 1 < argc) {
+      options.clipboard_seconds = std::atoi(argv[++i]);
     } else if (a == "--dark") {
       options.dark = true;
     } else if (a == "--help" || a == "-h") {
@@ -122,6 +127,7 @@ int main(int argc, char** argv) {
   caseboard::app::ApplyTheme(options.dark, scale);
   LoadFont(scale);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
+  caseboard::app::TrackClipboard();
   caseboard::app::InstallKeyEvents(window);
   ImGui_ImplOpenGL3_Init("#version 130");
 

@@ -17,6 +17,7 @@
 #include "caseboard/domain/framework.h"
 #include "caseboard/domain/records.h"
 #include "caseboard/domain/scr_review.h"
+#include "caseboard/domain/signoff.h"
 #include "string_input.h"
 
 namespace caseboard::app {
@@ -26,15 +27,13 @@ std::string form_type;                      // the record type being filled in
 bool form_new = false;                      // adding a new record rather than editing the one
 std::map<std::string, std::string> inputs;  // field -> text in its widget
 std::string form_message;
+std::string form_entity;  // the record being edited, when there is one
 
-// "aware_on" -> "Aware on": field ids read as words.
-std::string Label(const std::string& id) {
-  std::string out = id;
-  for (char& c : out)
-    if (c == '_') c = ' ';
-  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
-  return out;
-}
+// Values of the edited record that a concurrent write on another device set
+// aside (last writer wins). Computed when the form loads and again when the
+// review has new changes, not every frame: it walks the change graph.
+std::vector<review::ConcurrentValue> set_aside;
+size_t set_aside_changes = 0;  // Replica::change_count() when computed
 
 bool InputString(const char* id, std::string& s, bool multiline) {
   if (multiline)
@@ -44,23 +43,84 @@ bool InputString(const char* id, std::string& s, bool multiline) {
   return ImGui::InputText(id, s.data(), s.size() + 1, ImGuiInputTextFlags_CallbackResize, ResizeString, &s);
 }
 
-void Load(const review::Replica& r, const std::string& type, bool fresh) {
+std::string AsInput(const nlohmann::json& value) {
+  if (value.is_array()) {
+    std::string joined;
+    for (const auto& e : value)
+      joined += (joined.empty() ? "" : ",") + (e.is_string() ? e.get<std::string>() : e.dump());
+    return joined;
+  }
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+void FindSetAside(const review::Replica& r) {
+  set_aside.clear();
+  set_aside_changes = r.change_count();
+  if (form_entity.empty()) return;
+  auto found = r.ConcurrentValues(form_entity);
+  if (found.ok()) set_aside = std::move(*found);
+}
+
+void Clear() {
   for (auto& [k, v] : inputs) crypto::Wipe(v.data(), v.size());
   inputs.clear();
+  form_message.clear();
+  form_entity.clear();
+  set_aside.clear();
+}
+
+// Opens the form on one record.
+void LoadRecord(const review::Replica& r, const domain::Record& rec) {
+  Clear();
+  form_type = rec.type;
+  form_new = false;
+  form_entity = rec.id;
+  FindSetAside(r);
+  for (const auto& [field, value] : rec.fields.items()) inputs[field] = AsInput(value);
+}
+
+// Opens the form on the review's record of `type` where there is one of a
+// kind (made by saving if missing), or on a new one when `fresh`.
+void Load(const review::Replica& r, const std::string& type, bool fresh) {
+  auto rec = fresh ? std::nullopt : domain::First(r.document(), type);
+  if (rec) return LoadRecord(r, *rec);
+  Clear();
   form_type = type;
   form_new = fresh;
-  form_message.clear();
-  if (fresh) return;
-  if (auto rec = domain::First(r.document(), type))
-    for (const auto& [field, value] : rec->fields.items()) {
-      if (value.is_array()) {
-        std::string joined;
-        for (const auto& e : value) joined += (joined.empty() ? "" : ",") + e.get<std::string>();
-        inputs[field] = joined;
-      } else {
-        inputs[field] = value.is_string() ? value.get<std::string>() : value.dump();
-      }
-    }
+}
+
+// Writes `value` to the field again: whichever value is chosen, the new
+// write has seen both, so the field is settled on every device.
+void Settle(App& app, review::Replica& r, const review::ConcurrentValue& v, const nlohmann::json& value) {
+  Status s = domain::ScrReview(r).UpdateRecord(v.entity, {{v.field, value}});
+  if (!s.ok()) {
+    form_message = s.message();
+    return;
+  }
+  inputs[v.field] = AsInput(value);
+  form_message = "Settled: " + Readable(v.field) + " is now the value chosen.";
+  FindSetAside(r);
+  app.NoteActivity();
+}
+
+// Under a field: the value another device wrote at the same time, who wrote
+// it and when, and the choice of keeping either.
+void DrawSetAside(App& app, review::Replica& r, const std::string& field) {
+  for (size_t i = 0; i < set_aside.size(); ++i) {
+    const review::ConcurrentValue v = set_aside[i];  // a copy: Settle recomputes the list
+    if (v.field != field) continue;
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_PlotHistogram));
+    std::string who = r.PersonOf(v.author);
+    if (who.empty()) who = "device " + v.author.substr(0, 8);
+    ImGui::TextWrapped("Also written at the same time by %s on %s: \"%s\"", who.c_str(),
+                       LocalTime(v.hlc.wall_ms).c_str(), AsInput(v.value).c_str());
+    ImGui::PopStyleColor();
+    if (ImGui::SmallButton("Use this value")) Settle(app, r, v, v.value);
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Keep the current value")) Settle(app, r, v, v.current);
+    ImGui::PopID();
+  }
 }
 
 void Save(App& app, review::Replica& r) {
@@ -92,20 +152,35 @@ void Save(App& app, review::Replica& r) {
     fields[field] = *v;
   }
   domain::ScrReview scr(r);
-  auto id = form_new ? scr.AddRecord(form_type, fields) : scr.SetRecord(form_type, fields);
+  Result<std::string> id = form_entity;
+  if (!form_entity.empty()) {
+    Status s = scr.UpdateRecord(form_entity, fields);
+    if (!s.ok()) id = s;
+  } else {
+    id = form_new ? scr.AddRecord(form_type, fields) : scr.SetRecord(form_type, fields);
+  }
   form_message = id.ok() ? "Saved." : id.status().message();
-  if (id.ok() && form_new) Load(r, form_type, true);
-  (void)app;
+  if (id.ok() && form_new) {
+    Load(r, form_type, true);  // ready for the next one
+    form_message = "Added " + Readable(form_type) + ".";
+  }
+  if (id.ok()) app.NoteActivity();
 }
 
 void DrawForm(App& app, review::Replica& r) {
   const crdt::EntityType* t = r.schema().Find(form_type);
   if (!t) return;
-  ImGui::Text("%s %s", form_new ? "New" : "The", Label(form_type).c_str());
+  // The record may have gone (deleted on another device, or a key withdrawn).
+  if (!form_entity.empty() && !domain::FindRecord(r.document(), form_entity)) {
+    ImGui::TextDisabled("This record is no longer in the review.");
+    return;
+  }
+  ImGui::Text("%s %s", form_new ? "New" : "The", Readable(form_type).c_str());
+  if (!form_new && r.change_count() != set_aside_changes) FindSetAside(r);
   for (const auto& [field, def] : t->fields) {
     ImGui::PushID(field.c_str());
     std::string& value = inputs[field];
-    ImGui::TextUnformatted(Label(field).c_str());
+    ImGui::TextUnformatted(Readable(field).c_str());
     switch (def.type) {
       case crdt::FieldType::kEnum: {
         ImGui::SetNextItemWidth(320);
@@ -124,6 +199,22 @@ void DrawForm(App& app, review::Replica& r) {
       case crdt::FieldType::kText:
         InputString("##text", value, true);
         break;
+      case crdt::FieldType::kReference: {
+        if (def.ref_type.empty()) {  // any kind of record: its id
+          InputString("##ref", value, false);
+          break;
+        }
+        // A record of one kind: chosen by what it is, not typed as an id.
+        auto target = domain::FindRecord(r.document(), value);
+        std::string shown = target ? RecordLabel(r.document(), *target) : value.empty() ? "(not set)" : value;
+        ImGui::SetNextItemWidth(480);
+        if (ImGui::BeginCombo("##ref", shown.c_str())) {
+          for (const auto& rec : domain::Records(r.document(), def.ref_type))
+            if (ImGui::Selectable(RecordLabel(r.document(), rec).c_str(), rec.id == value)) value = rec.id;
+          ImGui::EndCombo();
+        }
+        break;
+      }
       case crdt::FieldType::kDate:
         ImGui::SetNextItemWidth(140);
         ImGui::InputTextWithHint("##date", "YYYY-MM-DD", value.data(), value.size() + 1,
@@ -133,9 +224,31 @@ void DrawForm(App& app, review::Replica& r) {
         InputString("##value", value, false);
         break;
     }
+    DrawSetAside(app, r, field);
     ImGui::PopID();
   }
-  if (ImGui::Button(form_new ? "Add" : "Save")) Save(app, r);
+  if (ImGui::Button(form_new ? "Add" : "Save")) {
+    // Changing a signed-off record breaks its sign-off everywhere: ask first.
+    bool signed_off = false;
+    if (!form_entity.empty())
+      for (const auto& c : domain::CheckSignoffs(r, form_entity)) signed_off |= c.valid;
+    if (signed_off)
+      ImGui::OpenPopup("Change a signed-off record?");
+    else
+      Save(app, r);
+  }
+  if (ImGui::BeginPopupModal("Change a signed-off record?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::TextUnformatted(
+        "This record has been signed off. If you save a change, its sign-off will no longer\n"
+        "hold on any device, and it will have to be signed off again.");
+    if (ImGui::Button("Save the change")) {
+      Save(app, r);
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
   if (!form_message.empty()) {
     ImGui::SameLine();
     ImGui::TextWrapped("%s", form_message.c_str());
@@ -166,10 +279,22 @@ void DrawChecklist(review::Replica& r, const domain::Checklist& c) {
 }  // namespace
 
 void ForgetRecordForm() {
-  for (auto& [k, v] : inputs) crypto::Wipe(v.data(), v.size());
-  inputs.clear();
+  Clear();
   form_type.clear();
-  form_message.clear();
+}
+
+void EditRecord(const review::Replica& r, const std::string& id) {
+  if (auto rec = domain::FindRecord(r.document(), id)) LoadRecord(r, *rec);
+}
+
+void NewRecord(const review::Replica& r, const std::string& type) { Load(r, type, true); }
+
+bool EditingRecord(const std::string& id) { return !id.empty() && form_entity == id; }
+
+bool AddingRecord(const std::string& type) { return form_new && form_type == type; }
+
+void DrawRecordEditor(App& app) {
+  if (!form_type.empty()) DrawForm(app, *app.open_review());
 }
 
 void DrawRecordForms(App& app, const domain::WorkflowStatus& st) {
@@ -197,8 +322,8 @@ void DrawRecordForms(App& app, const domain::WorkflowStatus& st) {
   }
   ImGui::BeginChild("types", ImVec2(260, 0), true);
   for (const auto& [type, many] : types) {
-    std::string label = (many ? "+ " : "") + type;
-    if (ImGui::Selectable(label.c_str(), form_type == type)) Load(r, type, many);
+    std::string label = (many ? "+ " : "") + Readable(type);
+    if (ImGui::Selectable(label.c_str(), form_type == type && form_new == many)) Load(r, type, many);
   }
   ImGui::EndChild();
   ImGui::SameLine();

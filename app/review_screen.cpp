@@ -82,34 +82,6 @@ void DrawStatus(App& app, const domain::WorkflowStatus& st, const Pseudonyms& na
   }
 }
 
-void DrawRecords(App& app, const Pseudonyms& names) {
-  review::Replica& r = *app.open_review();
-  for (const auto& [type, def] : r.schema().types()) {
-    if (type == "scr" || type == "review" || type == "device") continue;
-    auto records = domain::Records(r.document(), type);
-    if (records.empty()) continue;
-    std::string header = type + " (" + std::to_string(records.size()) + ")";
-    if (!ImGui::CollapsingHeader(header.c_str())) continue;
-    for (const auto& rec : records) {
-      ImGui::PushID(rec.id.c_str());
-      bool restricted = rec.compartment != "general";
-      if (restricted) ImGui::TextColored(ImVec4(0.8f, 0.4f, 0.1f, 1), "[%s]", rec.compartment.c_str());
-      for (const auto& [field, value] : rec.fields.items()) {
-        std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-        ImGui::TextWrapped("%s: %s", field.c_str(), names.Apply(text).c_str());
-      }
-      ImGui::Separator();
-      ImGui::PopID();
-    }
-  }
-  // Records this device has no key for exist, but their content never shows.
-  for (const auto& c : crdt::kCompartments)
-    if (!r.has_key(c) && r.membership().members().size() > 0)
-      ImGui::TextDisabled(
-          "Material in the %s compartment exists for this review; this device holds no key for it.",
-          c.c_str());
-}
-
 }  // namespace
 
 void ForgetReviewScreen() {
@@ -164,7 +136,7 @@ void DrawReviewScreen(App& app) {
     ImGui::EndTabItem();
   }
   if (ImGui::BeginTabItem("Records")) {
-    DrawRecords(app, names);
+    DrawRecordsPanel(app, names);
     ImGui::EndTabItem();
   }
   // Files dropped onto the window bring their tab forward to show the result.

@@ -13,6 +13,7 @@ namespace {
 char passphrase[256];
 char repeat[256];
 std::string error;
+bool remember = false;  // "Remember on this device", off by default
 int last_frame = -10, appeared_frame = 0;
 
 // A rough strength hint: length and variety, in words a person can act on.
@@ -46,6 +47,11 @@ void DrawUnlockScreen(App& app) {
     ImGui::TextDisabled("Folder: %s", app.options().vault_dir.c_str());
   } else {
     ImGui::TextWrapped("The vault is locked.");
+    if (app.remembered()) {
+      ImGui::Spacing();
+      if (ImGui::Button("Unlock with this device's key store", ImVec2(-1, 0))) error = app.UnlockRemembered();
+      ImGui::TextDisabled("Or type the passphrase:");
+    }
   }
   ImGui::Spacing();
   ImGui::TextUnformatted("Passphrase");
@@ -71,6 +77,14 @@ void DrawUnlockScreen(App& app) {
         "function, so someone who steals the laptop cannot try millions of guesses. There is no way to "
         "recover a forgotten passphrase.");
   }
+  if (!create && !app.remembered()) {
+    ImGui::Checkbox("Remember on this device", &remember);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "Keeps a key for this vault in the system's key store (your login keyring), so the\n"
+          "vault opens with one click. Anyone who can use your unlocked login session can then\n"
+          "open it too. Turn it off again in the Vault menu.");
+  }
   ImGui::Spacing();
   bool go = ImGui::Button(create ? "Create vault" : "Unlock", ImVec2(-1, 0)) || enter;
   if (go) {
@@ -78,6 +92,11 @@ void DrawUnlockScreen(App& app) {
       error = "The two passphrases differ.";
     } else {
       error = create ? app.CreateVault(passphrase) : app.Unlock(passphrase);
+      if (error.empty() && !create && remember) {
+        std::string why = app.SetRemembered(true);
+        app.Say(why.empty() ? "This vault is now remembered on this device." : why);
+      }
+      remember = false;
     }
     WipeBuffers();
     // After a refusal the person types again straight away.

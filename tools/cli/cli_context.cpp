@@ -135,10 +135,7 @@ Result<crypto::SecureBytes> Context::NewPassphrase(const std::optional<std::stri
 // to the passphrase, which always works; only a secret that no longer fits
 // is worth a note, since the person may want to turn remembering off.
 static bool UnlockRemembered(store::Vault& vault) {
-  if (!vault.HasDeviceUnlock()) return false;  // no key store call at all otherwise
-  auto secret = platform::KeyStore::Lookup(vault.id());
-  if (!secret.ok()) return false;
-  Status s = vault.UnlockWithDeviceSecret(secret->view());
+  Status s = platform::UnlockRemembered(vault);
   if (s.IsAuthFailed()) std::cerr << "caseboard-cli: " << s.message() << "\n";
   return s.ok();
 }

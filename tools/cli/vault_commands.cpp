@@ -121,30 +121,7 @@ int RememberOn(const Context& ctx) {
   if (!pass.ok()) return Fail(pass.status());
   if (Status s = (*vault)->Unlock(pass->view()); !s.ok()) return Fail(s);
 
-  auto secret = (*vault)->EnableDeviceUnlock();
-  if (!secret.ok()) return Fail(secret.status());
-  std::string id = (*vault)->id();
-  Status stored = platform::KeyStore::Store(id, "Caseboard vault " + *dir, secret->view());
-  if (stored.ok()) {
-    // Read it back: a key store that accepts an item but cannot return it
-    // would leave a slot nothing can open.
-    auto back = platform::KeyStore::Lookup(id);
-    if (!back.ok())
-      stored = back.status();
-    else if (!secret->Equals(back->view()))
-      stored = Status::IOError("the system key store returned a different secret from the one stored");
-  }
-  if (!stored.ok()) {
-    // Roll back: no slot without its secret. Any earlier slot was replaced
-    // already, so remembering is off now rather than half on.
-    Status undone = (*vault)->DisableDeviceUnlock();
-    (void)platform::KeyStore::Remove(id);
-    if (!undone.ok())
-      return Fail(stored.WithContext("remembering failed and so did undoing it (" + undone.message() +
-                                     "); run 'caseboard-cli vault remember off'"));
-    return Fail(
-        stored.WithContext("cannot remember the vault on this device; it still asks for the passphrase"));
-  }
+  if (Status s = platform::RememberVault(**vault, "Caseboard vault " + *dir); !s.ok()) return Fail(s);
   std::cout << "This vault is now remembered on this device: commands unlock it from the system key\n"
                "store without asking for the passphrase. Undo with 'caseboard-cli vault remember off'.\n";
   return kExitOk;
@@ -157,15 +134,9 @@ int RememberOff(const Context& ctx) {
   if (!dir.ok()) return Fail(dir.status());
   auto vault = store::Vault::Open(*dir);
   if (!vault.ok()) return Fail(vault.status());
-  bool was_on = (*vault)->HasDeviceUnlock();
-  if (Status s = (*vault)->DisableDeviceUnlock(); !s.ok()) return Fail(s);
-  Status removed = platform::KeyStore::Remove((*vault)->id());
-  // Tried even when there was no slot, to clear an item a failed 'on' may
-  // have left; only worth a note when remembering was really on.
-  if (was_on && !removed.ok() && removed.code() != Status::Code::kUnsupported)
-    std::cerr << "caseboard-cli: note: " << removed.message()
-              << "; the item left there no longer opens the vault\n";
-  std::cout << (was_on
+  auto was_on = platform::ForgetVault(**vault);
+  if (!was_on.ok()) return Fail(was_on.status());
+  std::cout << (*was_on
                     ? "This vault is no longer remembered on this device; commands ask for the passphrase.\n"
                     : "This vault was not remembered on this device; nothing to undo.\n");
   return kExitOk;

@@ -21,6 +21,10 @@
 #include "caseboard/crypto/secure_bytes.h"
 #include "caseboard/status.h"
 
+namespace caseboard::store {
+class Vault;
+}
+
 namespace caseboard::platform {
 
 // ---- Paths ----------------------------------------------------------------
@@ -105,5 +109,17 @@ class KeyStore {
   // Ok whether or not anything was stored.
   static Status Remove(const std::string& vault_id);
 };
+
+// "Remember on this device" (off by default): the vault's device slot and
+// its secret in the KeyStore, turned on and off together. The vault must be
+// unlocked to remember it; if the key store fails, nothing stays half on.
+Status RememberVault(store::Vault& vault, const std::string& label);
+// Turns it off (slot first, then the key store item); needs no unlock.
+// Returns whether it was on.
+Result<bool> ForgetVault(store::Vault& vault);
+// Unlocks with the remembered secret: kNotFound if the vault is not
+// remembered or the key store holds nothing for it, kAuthFailed if the
+// secret no longer fits. The passphrase always works as well.
+Status UnlockRemembered(store::Vault& vault);
 
 }  // namespace caseboard::platform
