@@ -26,6 +26,9 @@ constexpr size_t kVaultIdSize = 16;
 constexpr size_t kSaltSize = 32;
 
 std::string DbPath(const std::string& dir) { return (std::filesystem::path(dir) / kDbFile).string(); }
+// The app and the CLI both open vaults; say which may be holding this one.
+constexpr char kBusyMessage[] = "the vault is open in another Caseboard process (the app or caseboard-cli)";
+
 std::string LockPath(const std::string& dir) { return (std::filesystem::path(dir) / kLockFile).string(); }
 
 Status ApplyPragmas(Db& db) {
@@ -196,7 +199,7 @@ Result<std::unique_ptr<Vault>> Vault::Create(const std::string& dir, ByteView pa
 
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
-  CB_ASSIGN_OR_RETURN(impl->lock, internal::FileLock::Acquire(LockPath(dir)));
+  CB_ASSIGN_OR_RETURN(impl->lock, FileLock::Acquire(LockPath(dir), kBusyMessage));
   auto db = Db::Open(DbPath(dir), /*create=*/true);
   if (!db.ok()) return db.status();
   impl->db = std::move(db).value();
@@ -261,7 +264,7 @@ Result<std::unique_ptr<Vault>> Vault::Open(const std::string& dir) {
         " is empty: it was truncated; restore it from a backup or re-sync it from the board");
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
-  CB_ASSIGN_OR_RETURN(impl->lock, internal::FileLock::Acquire(LockPath(dir)));
+  CB_ASSIGN_OR_RETURN(impl->lock, FileLock::Acquire(LockPath(dir), kBusyMessage));
   CB_ASSIGN_OR_RETURN(impl->db, Db::Open(DbPath(dir), /*create=*/false));
   Db& db = *impl->db;
   CB_RETURN_IF_ERROR(ApplyPragmas(db));

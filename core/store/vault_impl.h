@@ -9,8 +9,8 @@
 #include "caseboard/crypto/sealed_box.h"
 #include "caseboard/crypto/secure_bytes.h"
 #include "caseboard/crypto/signature.h"
+#include "caseboard/file_lock.h"
 #include "caseboard/store/vault.h"
-#include "file_lock.h"
 #include "sqlite_db.h"
 
 namespace caseboard::store {
@@ -21,7 +21,7 @@ enum class KeyPurpose { kRecords, kAttachmentChunks, kAttachmentIds };
 
 struct Vault::Impl {
   std::string dir;
-  std::unique_ptr<internal::FileLock> lock;  // held for the life of the Vault
+  std::unique_ptr<FileLock> lock;  // held for the life of the Vault
   std::unique_ptr<internal::Db> db;
   crypto::ScryptParams kdf;
   Bytes vault_id;  // random, in the clear; salts every derived key

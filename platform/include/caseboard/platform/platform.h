@@ -19,6 +19,7 @@
 
 #include "caseboard/bytes.h"
 #include "caseboard/crypto/secure_bytes.h"
+#include "caseboard/file_lock.h"
 #include "caseboard/status.h"
 
 namespace caseboard::store {
@@ -44,32 +45,12 @@ Result<std::string> DefaultVaultDir();
 
 // ---- Locking between processes ---------------------------------------------
 
-// An exclusive lock on a file, held for the life of the object and released
-// by the destructor (or by the kernel if the process dies, so a crash never
-// leaves a stale lock behind).
-//
-// For locks the app and the CLI take around things outside a vault (such as
-// the config folder). The vault takes its own lock inside core, which must
-// not depend on this library.
-class FileLock {
- public:
-  // Creates `path` if missing and locks it. Never waits: if another process
-  // holds the lock, fails at once with kBusy, saying the file is "already in
-  // use by another Caseboard process" and naming that process's id. Within
-  // one process a second Acquire of the same file fails the same way.
-  static Result<std::unique_ptr<FileLock>> Acquire(const std::string& path);
-
-  ~FileLock();
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-
-  const std::string& path() const { return path_; }
-
- private:
-  FileLock(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
-  int fd_;
-  std::string path_;
-};
+// An exclusive lock between processes, for locks the app and the CLI take
+// around things outside a vault (such as the config folder). It is core's
+// caseboard::FileLock (caseboard/file_lock.h), which the vault uses too:
+// flock(2) is the same on every system Caseboard targets, so one class
+// serves both, and only a Windows port would add code here.
+using FileLock = caseboard::FileLock;
 
 // ---- Terminal -------------------------------------------------------------
 

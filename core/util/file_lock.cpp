@@ -1,6 +1,8 @@
 // FileLock with flock(2): the lock belongs to the open file description, so
 // it is released when the process exits or dies, and a second open of the
 // same file conflicts even within one process (fcntl locks would not).
+#include "caseboard/file_lock.h"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -9,12 +11,10 @@
 #include <cstring>
 #include <string>
 
-#include "caseboard/platform/platform.h"
-
-namespace caseboard::platform {
+namespace caseboard {
 namespace {
 
-// The holder writes its process id into the file so that the refusal can say
+// The holder writes its process id into the file so that a refusal can say
 // who has it; the contents are only a hint, never trusted for the locking.
 std::string HolderOf(int fd) {
   char buf[32] = {};
@@ -28,7 +28,8 @@ std::string HolderOf(int fd) {
 
 }  // namespace
 
-Result<std::unique_ptr<FileLock>> FileLock::Acquire(const std::string& path) {
+Result<std::unique_ptr<FileLock>> FileLock::Acquire(const std::string& path,
+                                                    const std::string& busy_message) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) return Status::IOError("cannot open the lock file " + path + ": " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
@@ -36,9 +37,9 @@ Result<std::unique_ptr<FileLock>> FileLock::Acquire(const std::string& path) {
     std::string holder = err == EWOULDBLOCK ? HolderOf(fd) : "";
     ::close(fd);
     if (err == EWOULDBLOCK)
-      return Status::Busy(path + " is already in use by another Caseboard process" +
-                          (holder.empty() ? std::string() : " (process " + holder + ")") +
-                          "; close it and try again");
+      return Status::Busy(
+          (busy_message.empty() ? path + " is already in use by another Caseboard process" : busy_message) +
+          (holder.empty() ? std::string() : " (process " + holder + ")") + "; close it and try again");
     return Status::IOError("cannot lock " + path + ": " + std::strerror(err));
   }
   // Best effort: a failure here leaves the lock held and only the hint missing.
@@ -57,4 +58,4 @@ FileLock::~FileLock() {
   ::close(fd_);
 }
 
-}  // namespace caseboard::platform
+}  // namespace caseboard
