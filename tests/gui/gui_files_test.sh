@@ -51,9 +51,8 @@ EOF
   sleep 1
   type_text "$PASS"; xdotool key Return
   wait_title "Caseboard"
-  click 40 138                  # the review in the list
-  sleep 0.5
-  click 405 90                  # the Files tab
+  click_wait 40 138             # the review in the list
+  click_wait 405 90             # the Files tab
   shot 01-files-empty
 
   click 400 147; type_text "$DOC"

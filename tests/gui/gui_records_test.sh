@@ -33,9 +33,8 @@ start_app() {
   sleep 1
   type_text "$PASS"; xdotool key Return
   wait_title "Caseboard"
-  click 40 138                  # the review in the list
-  sleep 0.5
-  click 347 90                  # the Records tab
+  click_wait 40 138             # the review in the list
+  click_wait 347 90             # the Records tab
 }
 quit_app() {
   xdotool key ctrl+q

@@ -35,7 +35,7 @@ session() {
   sleep 0.5
   shot 03-review-started
 
-  click 215 90                  # the Chronology tab
+  click_wait 215 90             # the Chronology tab
   click 100 124                 # "Add an entry"
   click 67 158; type_text "2024-05-02"
   click 172 158; type_text "21:40"
@@ -44,7 +44,7 @@ session() {
   click 354 226                 # "Add entry"
   shot 04-chronology-entry
 
-  click 286 90                  # the Texts tab
+  click_wait 286 90             # the Texts tab
   click 147 132; type_text "Home visit"
   click 147 166                 # "Add a note": opens its body in the editor
   click 780 300; type_text "Met the mother and the health visitor. "
