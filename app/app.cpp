@@ -248,6 +248,7 @@ void App::DropOpenReview() {
   ForgetReviewScreen();
   ForgetRecordForm();
   ForgetRecordsPanel();
+  ForgetPublicationPanel();
   ForgetAttachmentsPanel();
   WipeWidgetMemory();
   replica_.reset();

@@ -214,6 +214,9 @@ void DrawRecordEditor(App& app);
 // Every record of the open review by type, each with its form (records_panel.cpp).
 void DrawRecordsPanel(App& app, const Pseudonyms& names);
 void ForgetRecordsPanel();  // the sign-off being written, and cached checks
+// The publication check's hits, each with one-click replacement of names.
+void DrawPublicationPanel(App& app);
+void ForgetPublicationPanel();
 
 // The sync panel: joining a board, syncing, progress and what went wrong.
 void DrawSyncPanel(App& app);

@@ -144,6 +144,10 @@ void DrawReviewScreen(App& app) {
     DrawAttachmentsPanel(app);
     ImGui::EndTabItem();
   }
+  if (ImGui::BeginTabItem("Publication")) {
+    DrawPublicationPanel(app);
+    ImGui::EndTabItem();
+  }
   ImGui::EndTabBar();
 }
 

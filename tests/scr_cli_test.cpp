@@ -173,3 +173,31 @@ TEST_CASE("holidays: the calendar lists bank holidays and takes an administrator
   CHECK(Json(admin, {"scr", "deadlines", review, "--json", "--today", "2031-06-10"})[0]["due"] ==
         "2031-06-18");
 }
+
+TEST_CASE(
+    "publication-check: finds names, dates and schools in the report, replaces names, exits 1 until clean") {
+  TempDir dir;
+  Device lead = MakeDevice(dir, "lead");
+  std::string review = lead.Ok({"scr", "start", "--title", "SCR Child K"});
+  lead.Ok({"scr", "add", review, "person", "group=child", "name=Kayleigh Morton", "pseudonym=Child K"});
+  std::string section =
+      lead.Ok({"scr", "add", review, "report_section", "part=final_report", "order=1", "title=Background",
+               "text=KAYLEIGH's school, St Bede's Primary School, noticed bruising on 03/05/2019."});
+  CliRun found = lead.Run({"scr", "publication-check", review, "--json"});
+  CHECK(found.exit_code == 1);
+  json hits = json::parse(found.out);
+  REQUIRE(hits.size() == 3);
+  CHECK(hits[0]["kind"] == "name");
+  CHECK(hits[0]["replacement"] == "Child K's");
+  CHECK(hits[1]["kind"] == "school");
+  CHECK(hits[2]["found"] == "03/05/2019");
+
+  CliRun replaced = lead.Run({"scr", "publication-check", review, "--replace-names", "--json"});
+  CHECK(replaced.exit_code == 1);  // the school and the date are for a person to rewrite
+  CHECK(json::parse(replaced.out).size() == 2);
+  json section_now = Json(lead, {"scr", "list", review, "report_section", "--json"});
+  CHECK(section_now[0]["fields"]["text"].get<std::string>().rfind("Child K's school", 0) == 0);
+
+  lead.Ok({"scr", "update", review, section, "text=Child K's school noticed bruising in May 2019."});
+  CHECK(lead.Run({"scr", "publication-check", review}).exit_code == 0);
+}

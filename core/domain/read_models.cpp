@@ -2,6 +2,8 @@
 // subcommand prints with --json; the CLI prints what these return.
 #include "caseboard/domain/read_models.h"
 
+#include "caseboard/domain/publication_check.h"
+
 #include <algorithm>
 
 #include "caseboard/domain/chair_checklist.h"
@@ -187,10 +189,11 @@ json RecommendationsModel(ScrReview& scr) {
 }  // namespace
 
 const std::vector<std::string>& ReadModelNames() {
-  static const std::vector<std::string> kNames = {
-      "status",   "deadlines",    "records", "chair",           "checklists", "key_question_history",
-      "signoffs", "chronology",   "markers", "recommendations", "frameworks", "categories",
-      "roles",    "methodologies"};
+  static const std::vector<std::string> kNames = {"status",          "deadlines",     "records",
+                                                  "chair",           "checklists",    "key_question_history",
+                                                  "signoffs",        "chronology",    "markers",
+                                                  "recommendations", "frameworks",    "categories",
+                                                  "roles",           "methodologies", "publication_check"};
   return kNames;
 }
 
@@ -210,6 +213,11 @@ Result<json> ReadModel(ScrReview& review, const std::string& name, const json& p
   if (name == "chronology") return ChronologyModel(review, p);
   if (name == "markers") return MarkersModel(review);
   if (name == "recommendations") return RecommendationsModel(review);
+  if (name == "publication_check") {
+    json out = json::array();
+    for (const auto& h : ScanReview(review.replica().document())) out.push_back(h.ToJson());
+    return out;
+  }
   return ReferenceData(name);
 }
 

@@ -393,6 +393,17 @@ crdt::Schema ScrSchema() {
           {"wording_group", kString},
           {"signed_on", kDate},
           {"notes", kText}}});
+  // The published report, section by section: the final report and the
+  // executive or learning summary (guidance section 6), written with pseudonyms.
+  s.Add({"report_section",
+         "general",
+         {{"part", Enum({"final_report", "executive_summary", "learning_summary"})},
+          {"order", kInt},
+          {"title", kString},
+          {"text", kText}}});
+  // A detail a reviewer judged identifying (an unusual job, a rare event):
+  // the publication check looks for it. In the family compartment, like the people.
+  s.Add({"identifying_detail", "family", {{"detail", kString}, {"why", kText}}});
   s.Add({"board_response", "general", {{"text", kText}, {"agreed_on", kDate}, {"sent_on", kDate}}});
   s.Add({"media_statement",
          "general",

@@ -18,6 +18,7 @@ int Scr(const Context& ctx, const std::vector<std::string>& argv) {
   std::vector<ScrSubcommand> subs;
   AddScrWorkflowSubcommands(subs);
   AddScrRecordSubcommands(subs);
+  AddScrPublicationSubcommands(subs);
   for (const auto& s : subs)
     if (argv[0] == s.name) return s.run(ctx, {argv.begin() + 1, argv.end()});
   return UsageError("scr", "unknown subcommand '" + argv[0] + "'");
@@ -146,6 +147,11 @@ Running the review
                  [--sort date|agency|significance] [--desc] [--json]
   scr deadlines REVIEW [--today DATE] [--all] [--json]
   scr recommendations REVIEW [--json]          recommendations, with gentle warnings
+  scr publication-check REVIEW [--replace-names] [--json]
+                                               real names, full dates, postcodes, addresses,
+                                               schools, exact ages and flagged details in the
+                                               texts destined for publication (exit 1 if any);
+                                               --replace-names puts the pseudonyms in
   scr markers REVIEW [--questions] [--json]    the 18 quality markers, their ratings, and the
                                                guidance's questions (markers 1, 7, 8, 15)
   scr markers REVIEW NUMBER met|partly_met|not_met|not_applicable [--notes TEXT]

@@ -34,6 +34,7 @@ struct ReadContext {
 //                     "search", "sort": "date|agency|significance", "desc": bool}
 //   markers                                 (scr markers REVIEW --json)
 //   recommendations                         (scr recommendations REVIEW --json)
+//   publication_check                       (scr publication-check REVIEW --json)
 // and the reference data, which needs no review (ReferenceData).
 const std::vector<std::string>& ReadModelNames();
 
