@@ -57,8 +57,13 @@ std::string App::Unlock(std::string_view passphrase) {
 }
 
 bool App::remembered() {
-  if (!vault_ && (!vault_exists() || !OpenVault().ok())) return false;
-  return vault_->HasDeviceUnlock();
+  // Asked every frame of the unlock screen: the vault is read once, and again
+  // only after SetRemembered changes it.
+  if (!remembered_) {
+    if (!vault_ && (!vault_exists() || !OpenVault().ok())) return false;
+    remembered_ = vault_->HasDeviceUnlock();
+  }
+  return *remembered_;
 }
 
 std::string App::UnlockRemembered() {
@@ -74,6 +79,7 @@ std::string App::UnlockRemembered() {
 
 std::string App::SetRemembered(bool on) {
   if (locked()) return "The vault is locked.";
+  remembered_.reset();  // read again on the next frame
   if (on) {
     Status s = platform::RememberVault(*vault_, "Caseboard vault " + options_.vault_dir);
     return s.ok() ? "" : s.message();
@@ -352,7 +358,7 @@ void App::DrawMenuBar() {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("Vault")) {
     if (ImGui::MenuItem("Lock now", "Ctrl+L", false, !locked())) Lock();
-    if (!locked() && vault_->HasDeviceUnlock() && ImGui::MenuItem("Stop remembering on this device")) {
+    if (!locked() && remembered() && ImGui::MenuItem("Stop remembering on this device")) {
       std::string why = SetRemembered(false);
       Say(why.empty() ? "This vault is no longer remembered here: it asks for the passphrase." : why);
     }

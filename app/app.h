@@ -148,7 +148,8 @@ class App {
  private:
   // Every screen forgets the open review's content, then the review closes.
   void DropOpenReview();
-  Status OpenVault();  // opens (locked) the vault in options_.vault_dir if not yet open
+  std::optional<bool> remembered_;  // cached vault_->HasDeviceUnlock(); reset by SetRemembered
+  Status OpenVault();               // opens (locked) the vault in options_.vault_dir if not yet open
   void AfterUnlock();
   void DrawMenuBar();
   void RefreshSync();
