@@ -230,27 +230,13 @@ void Rebuild(App& app) {
   }
 }
 
-// "~/x", quotes a file manager adds when a path is copied, a file:// address.
-std::string CleanPath(std::string p) {
-  while (!p.empty() && std::isspace(static_cast<unsigned char>(p.back()))) p.pop_back();
-  size_t start = 0;
-  while (start < p.size() && std::isspace(static_cast<unsigned char>(p[start]))) ++start;
-  p = p.substr(start);
-  if (p.size() >= 2 && (p.front() == '\'' || p.front() == '"') && p.back() == p.front())
-    p = p.substr(1, p.size() - 2);
-  if (p.rfind("file://", 0) == 0) p = p.substr(7);
-  if (p.rfind("~/", 0) == 0)
-    if (const char* home = std::getenv("HOME")) p = home + p.substr(1);
-  return p;
-}
-
 // Streams one file from this computer into the review. Either all of it
 // ends up in the vault (and in the record, if one was chosen), or nothing:
 // the vault drops the pieces of a file whose reading fails, and the
 // attachment is deleted again if it cannot be added to the record.
 bool AddFile(App& app, const std::string& raw_path, const Target* target) {
   review::Replica& r = *app.open_review();
-  std::string path = CleanPath(raw_path);
+  std::string path = CleanTypedPath(raw_path);
   add_failed = true;
   if (path.empty()) {
     add_message = "Type the path of a file on this computer, or drop the file onto this window.";

@@ -1,16 +1,23 @@
 // "Publication": the publication check (core/domain/publication_check.h) on
-// the texts destined for publication. Each hit is shown in its context; a
-// name with a pseudonym is replaced with one click, everything else needs a
-// person's rewording in the text itself.
+// the texts destined for publication, and the export of the publication pack
+// (export/). Each hit is shown in its context; a name with a pseudonym is
+// replaced with one click, everything else needs a person's rewording in the
+// text itself. The pack exports only when the check is clean, or as a draft
+// marked so on every page.
 #include <imgui.h>
 
+#include <cctype>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "app.h"
 #include "caseboard/crypto/secure_bytes.h"
 #include "caseboard/domain/publication_check.h"
+#include "caseboard/domain/publication_pack.h"
 #include "caseboard/domain/records.h"
+#include "caseboard/export/pack_export.h"
+#include "string_input.h"
 
 namespace caseboard::app {
 namespace {
@@ -19,12 +26,81 @@ std::vector<domain::PublicationHit> hits;
 std::string checked_review;
 size_t checked_changes = static_cast<size_t>(-1);
 std::string message;
+std::string blind;  // why the check cannot run on this device ("" when it can)
+
+int export_format = 0;  // exporting::Format
+std::string export_path;
+bool export_draft = false;
+std::string export_message;
+
+const char* const kExtensions[] = {".pdf", ".html", ".docx"};
 
 void Check(const review::Replica& r) {
   ForgetPublicationPanel();
-  hits = domain::ScanReview(r.document());
+  blind = domain::PublicationCheckBlind(r);
+  if (blind.empty()) hits = domain::ScanReview(r.document());
   checked_review = r.id();
   checked_changes = r.change_count();
+}
+
+// A file name from the review's title (a pseudonym), in the home folder.
+std::string DefaultExportPath(const review::Replica& r) {
+  std::string name;
+  for (char c : r.title()) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+  return "~/" + name + "-publication-pack" + kExtensions[export_format];
+}
+
+void Export(const review::Replica& r) {
+  auto pack = domain::BuildPublicationPack(r);
+  if (!pack.ok()) {
+    export_message = pack.status().message();
+    return;
+  }
+  if (pack->draft() && !export_draft) {
+    export_message = "The check still finds " + std::to_string(pack->check_findings) +
+                     " thing(s) above. Deal with them, or tick \"Export as a draft\" for the panel to read.";
+    return;
+  }
+  auto format = static_cast<exporting::Format>(export_format);
+  auto bytes = exporting::Render(*pack, format);
+  std::string path = CleanTypedPath(export_path);
+  Status s = bytes.ok() ? exporting::WriteFile(path, *bytes) : bytes.status();
+  export_message = s.ok() ? std::string("Exported ") + (pack->draft() ? "a draft " : "") + "to " + path + "."
+                          : "Not exported: " + s.message();
+}
+
+void DrawExport(App& app, const review::Replica& r) {
+  ImGui::Separator();
+  ImGui::TextUnformatted("Export the publication pack");
+  ImGui::TextWrapped(
+      "The final report (its sections, then the findings and recommendations), the summary the publication "
+      "plan names, and the board's response, as one file. It is plaintext: keep it where only you can read "
+      "it until it is published.");
+  bool changed = false;
+  for (int i = 0; i < 3; ++i) {
+    if (i) ImGui::SameLine();
+    changed |= ImGui::RadioButton(i == 0 ? "PDF" : i == 1 ? "HTML" : "Word (DOCX)", &export_format, i);
+  }
+  if (export_path.empty()) export_path = DefaultExportPath(r);
+  if (changed)  // keep the chosen name, change the extension
+    for (const char* ext : kExtensions)
+      if (export_path.size() > std::strlen(ext) && export_path.ends_with(ext)) {
+        export_path.resize(export_path.size() - std::strlen(ext));
+        export_path += kExtensions[export_format];
+        break;
+      }
+  ImGui::SetNextItemWidth(-120);
+  bool enter = ImGui::InputText("##export_path", export_path.data(), export_path.capacity() + 1,
+                                ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_EnterReturnsTrue,
+                                ResizeString, &export_path);
+  ImGui::SameLine();
+  if (ImGui::Button("Export", ImVec2(-1, 0)) || enter) {
+    Export(r);
+    app.NoteActivity();
+  }
+  if (!hits.empty())
+    ImGui::Checkbox("Export as a draft, marked \"not for publication\" on every page", &export_draft);
+  if (!export_message.empty()) ImGui::TextWrapped("%s", export_message.c_str());
 }
 
 }  // namespace
@@ -38,6 +114,10 @@ void ForgetPublicationPanel() {
   checked_review.clear();
   checked_changes = static_cast<size_t>(-1);
   message.clear();
+  blind.clear();
+  export_path.clear();
+  export_message.clear();
+  export_draft = false;
 }
 
 void DrawPublicationPanel(App& app) {
@@ -54,12 +134,18 @@ void DrawPublicationPanel(App& app) {
       "identifying. Pseudonyms are never flagged.");
   if (!message.empty()) ImGui::TextWrapped("%s", message.c_str());
   ImGui::Separator();
+  if (!blind.empty()) {
+    ImGui::TextWrapped("The check cannot run here: %s.", blind.c_str());
+    return;
+  }
   if (hits.empty()) {
     ImGui::TextUnformatted("Nothing identifying found in the texts destined for publication.");
+    DrawExport(app, r);
     return;
   }
   ImGui::Text("%zu to look at before publication:", hits.size());
-  ImGui::BeginChild("hits");
+  // The hits scroll; the export stays in view below them.
+  ImGui::BeginChild("hits", ImVec2(0, -11 * ImGui::GetFrameHeightWithSpacing()));
   for (size_t i = 0; i < hits.size(); ++i) {
     const domain::PublicationHit h = hits[i];  // a copy: replacing rescans
     ImGui::PushID(static_cast<int>(i));
@@ -80,6 +166,7 @@ void DrawPublicationPanel(App& app) {
     ImGui::PopID();
   }
   ImGui::EndChild();
+  DrawExport(app, r);
 }
 
 }  // namespace caseboard::app

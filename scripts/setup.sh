@@ -11,6 +11,7 @@ packages=(
   libimgui-dev libglfw3-dev fonts-noto-core
   xvfb xauth xdotool imagemagick xclip
   libsecret-1-dev gnome-keyring libsecret-tools dbus
+  libcairo2-dev libpango1.0-dev libzip-dev poppler-utils unzip libxml2-utils
 )
 
 missing=()

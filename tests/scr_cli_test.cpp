@@ -201,3 +201,44 @@ TEST_CASE(
   lead.Ok({"scr", "update", review, section, "text=Child K's school noticed bruising in May 2019."});
   CHECK(lead.Run({"scr", "publication-check", review}).exit_code == 0);
 }
+
+TEST_CASE("export: the publication pack as PDF, HTML and DOCX; refused while the check finds something") {
+  TempDir dir;
+  Device lead = MakeDevice(dir, "lead");
+  std::string review = lead.Ok({"scr", "start", "--title", "Child K"});
+  lead.Ok({"scr", "add", review, "person", "group=child", "name=Kayleigh Morton", "pseudonym=Child K"});
+  std::string section = lead.Ok({"scr", "add", review, "report_section", "part=final_report", "order=1",
+                                 "title=What happened", "text=Kayleigh was seen at school on 03/05/2019."});
+  lead.Ok({"scr", "add", review, "board_response", "text=The board accepts the findings."});
+  std::string pdf = dir.Sub("pack.pdf");
+
+  CliRun refused = lead.Run({"export", review, "--format", "pdf", "--out", pdf});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("publication check finds 2") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(pdf));
+
+  lead.Ok({"export", review, "--format", "pdf", "--out", pdf, "--draft"});
+  std::string draft = RunProgram("/usr/bin/pdftotext", {pdf, "-"}).out;
+  CHECK(draft.find("DRAFT, not for publication") != std::string::npos);
+  CHECK(draft.find("Kayleigh was seen") != std::string::npos);
+
+  lead.Ok({"scr", "update", review, section, "text=Child K was seen at school in May 2019."});
+  for (const char* format : {"pdf", "html", "docx"})
+    lead.Ok({"export", review, "--format", format, "--out", dir.Sub(std::string("pack.") + format)});
+  std::string text = RunProgram("/usr/bin/pdftotext", {pdf, "-"}).out;
+  CHECK(text.find("DRAFT") == std::string::npos);
+  CHECK(text.find("Child K was seen at school in May 2019.") != std::string::npos);
+  CHECK(text.find("The board accepts the findings.") != std::string::npos);
+  CHECK(RunProgram("/usr/bin/unzip", {"-p", dir.Sub("pack.docx"), "word/document.xml"})
+            .out.find("Child K was seen at school in May 2019.") != std::string::npos);
+  std::ifstream html(dir.Sub("pack.html"));
+  std::string page((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
+  CHECK(page.find("<p>Child K was seen at school in May 2019.</p>") != std::string::npos);
+
+  CHECK(lead.Run({"export", review, "--format", "odt", "--out", dir.Sub("pack.odt")}).exit_code == 2);
+  CHECK(lead.Run({"export", review, "--format", "pdf"}).exit_code == 2);
+  lead.Ok({"scr", "add", review, "publication_plan", "decision=not_publish", "reasons=Risk to a sibling."});
+  CliRun not_published = lead.Run({"export", review, "--format", "pdf", "--out", pdf});
+  CHECK(not_published.exit_code == 1);
+  CHECK(not_published.err.find("not to publish") != std::string::npos);
+}

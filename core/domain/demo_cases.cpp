@@ -318,10 +318,11 @@ Result<DemoReview> CaseStudy2(const Ctx& c) {
        {"Education", c.Ago(300), "", "key", "Child B discloses to a friend, who tells a teacher."},
        {"Northshire Police", c.Ago(299), "16:10", "key",
         "Strategy discussion; employee arrested the next day."}}));
-  CB_ASSIGN_OR_RETURN(
-      std::string child,
-      r.AddRecord("person",
-                  {{"group", "child"}, {"name", "Child B"}, {"invited", "yes"}, {"permission", "given"}}));
+  CB_ASSIGN_OR_RETURN(std::string child, r.AddRecord("person", {{"group", "child"},
+                                                                {"name", "Child B"},
+                                                                {"pseudonym", "Child B"},
+                                                                {"invited", "yes"},
+                                                                {"permission", "given"}}));
   CB_RETURN_IF_ERROR(r.AddRecord("conversation", {{"person", child},
                                                   {"kind", "interview"},
                                                   {"held_on", D(c.Ago(130))},
@@ -333,6 +334,7 @@ Result<DemoReview> CaseStudy2(const Ctx& c) {
   CB_ASSIGN_OR_RETURN(std::string employee, r.AddRecord("person",
                                                         {{"group", "perpetrator"},
                                                          {"name", "Adult E"},
+                                                         {"pseudonym", "Adult E"},
                                                          {"relationship", "former teaching assistant"},
                                                          {"invited", "yes"},
                                                          {"permission", "given"}},
@@ -399,6 +401,29 @@ Result<DemoReview> CaseStudy2(const Ctx& c) {
                                {"lead", "Head of education safeguarding"},
                                {"outcome", "Pupils' worries about staff are heard and acted on."},
                                {"status", a.status}})
+            .status());
+  // The report as published: written with pseudonyms only.
+  struct Section {
+    const char* part;
+    int order;
+    const char* title;
+    const char* text;
+  };
+  for (const Section& s : std::vector<Section>{
+           {"final_report", 1, "Why this review was held",
+            "Child B, a pupil in her teens, was sexually abused by a teaching assistant at her school. The "
+            "teaching assistant has been sentenced to imprisonment.\nThe board held this review to learn "
+            "how concerns about a member of staff can be noticed and acted on sooner."},
+           {"final_report", 2, "What happened",
+            "Over several months staff noticed small things: the teaching assistant spent time alone "
+            "with Child B and messaged pupils out of school hours.\nEach worry on its own seemed minor, "
+            "and there was nowhere to record it, so no one saw the pattern."},
+           {"learning_summary", 1, "Learning for practitioners",
+            "Write down low-level concerns about colleagues, however small, on the school's log.\n"
+            "Online contact between staff and pupils outside agreed channels is a warning sign."}})
+    CB_RETURN_IF_ERROR(
+        r.AddRecord("report_section",
+                    {{"part", s.part}, {"order", s.order}, {"title", s.title}, {"text", s.text}})
             .status());
   CB_RETURN_IF_ERROR(AdvanceTo(r, c, "signoff"));
   CB_RETURN_IF_ERROR(r.SetRecord("board_signoff", {{"presented_on", D(c.Ago(42))},

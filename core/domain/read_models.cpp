@@ -214,6 +214,8 @@ Result<json> ReadModel(ScrReview& review, const std::string& name, const json& p
   if (name == "markers") return MarkersModel(review);
   if (name == "recommendations") return RecommendationsModel(review);
   if (name == "publication_check") {
+    if (std::string blind = PublicationCheckBlind(review.replica()); !blind.empty())
+      return Status::InvalidArgument(blind);
     json out = json::array();
     for (const auto& h : ScanReview(review.replica().document())) out.push_back(h.ToJson());
     return out;

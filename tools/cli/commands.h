@@ -24,5 +24,6 @@ void AddAttachmentCommands(std::vector<Command>& out);
 void AddTextCommands(std::vector<Command>& out);
 void AddSyncCommands(std::vector<Command>& out);
 void AddScrCommands(std::vector<Command>& out);
+void AddExportCommands(std::vector<Command>& out);
 
 }  // namespace caseboard::cli

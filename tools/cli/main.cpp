@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   caseboard::cli::AddTextCommands(commands);
   caseboard::cli::AddSyncCommands(commands);
   caseboard::cli::AddScrCommands(commands);
+  caseboard::cli::AddExportCommands(commands);
 
   caseboard::cli::GlobalOptions global;
   int i = 1;

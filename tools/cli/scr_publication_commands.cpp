@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "caseboard/domain/publication_check.h"
+#include "caseboard/domain/publication_pack.h"
 #include "scr_cli.h"
 
 namespace caseboard::cli {
@@ -19,6 +20,8 @@ int PublicationCheck(const Context& ctx, const std::vector<std::string>& argv) {
   if (args->positional().size() != 1) return ScrUsage("publication-check", "takes the review id");
   auto o = OpenScrReview(ctx, args->positional()[0]);
   if (!o.ok()) return Fail(o.status());
+  if (std::string blind = domain::PublicationCheckBlind(*o->replica); !blind.empty())
+    return Fail(Status::InvalidArgument(blind));
   auto hits = domain::ScanReview(o->replica->document());
   if (args->Has("--replace-names")) {
     // Last to first within each text, so earlier offsets stay right.

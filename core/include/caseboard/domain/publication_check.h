@@ -63,6 +63,11 @@ struct PublicationText {
 };
 std::vector<PublicationText> PublicationTexts(const crdt::Document& doc);
 
+// Why the check cannot be trusted on this device, or "" when it can. The
+// names it looks for are the people's, in the family compartment: on a
+// device without that key every report would pass as clean.
+std::string PublicationCheckBlind(const review::Replica& replica);
+
 // Every hit in every text destined for publication.
 std::vector<PublicationHit> ScanReview(const crdt::Document& doc);
 

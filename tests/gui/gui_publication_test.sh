@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The Publication tab in a real window under Xvfb. A report section names
+# the child; the export is refused while the check finds it; "Replace with"
+# puts the pseudonym in; the pack is then exported as PDF and as DOCX to a
+# path typed into the tab. Checked afterwards with pdftotext and unzip: the
+# files hold the report with the pseudonym, not the name, and are not drafts.
+# Screenshots are kept in OUT as test artefacts.
+#
+# usage: gui_publication_test.sh CASEBOARD CASEBOARD-CLI OUT
+set -euo pipefail
+MODE=run
+if [ "${1:-}" = --in-display ]; then MODE=session; shift; fi
+APP=$1 CLI=$2 OUT=$3
+VAULT=$OUT/vault
+PASS="kettle lantern orchard"
+
+fail() { echo "gui_publication_test: $*" >&2; exit 1; }
+
+session() {
+  # shellcheck source=gui_lib.sh
+  source "$(dirname "$0")/gui_lib.sh"
+  "$APP" --vault "$VAULT" --idle-lock 0 2>>"$OUT/app.log" &
+  app=$!
+  trap 'kill $app 2>/dev/null || true' EXIT
+  wait_title "Caseboard \(locked\)"
+  sleep 1
+  type_text "$PASS"; xdotool key Return
+  wait_title "Caseboard"
+  click_wait 40 138             # the review in the list
+  click_wait 495 90             # the Publication tab
+  shot 01-publication
+  click 1216 545                # "Export": refused, the check finds the name
+  shot 02-refused
+  [ ! -e "$OUT/pack.pdf" ] || fail "exported although the check found the child's name"
+  click_wait 100 239            # "Replace with "Child K""
+  shot 03-replaced
+  click 560 325                 # the path field
+  xdotool key ctrl+a
+  type_text "$OUT/pack.pdf"
+  click 1216 325                # "Export"
+  shot 04-exported
+  click 162 292                 # "Word (DOCX)": the path's extension follows
+  click 1216 325                # "Export"
+  shot 05-docx
+  xdotool key ctrl+q
+  for _ in $(seq 100); do kill -0 $app 2>/dev/null || break; sleep 0.1; done
+  trap - EXIT
+}
+if [ "$MODE" = session ]; then
+  session
+  exit 0
+fi
+rm -rf "$OUT" && mkdir -p "$OUT"
+export CASEBOARD_PASSPHRASE=$PASS
+cli() { "$CLI" --vault "$VAULT" "$@"; }
+cli init --scrypt-n 16384 >/dev/null
+REVIEW=$(cli scr start --title "Child K")
+cli scr add "$REVIEW" person group=child "name=Kayleigh Morton" "pseudonym=Child K" >/dev/null
+cli scr add "$REVIEW" report_section part=final_report order=1 "title=What happened" \
+  "text=Kayleigh was seen at school by her teacher." >/dev/null
+unset CASEBOARD_PASSPHRASE
+xvfb-run -a -s "-screen 0 1280x800x24" bash "$0" --in-display "$APP" "$CLI" "$OUT"
+
+[ -f "$OUT/pack.pdf" ] || fail "no PDF was exported after the name was replaced"
+text=$(pdftotext "$OUT/pack.pdf" -)
+echo "$text" | grep -q "Child K was seen at school by her teacher." || fail "the PDF lacks the report: $text"
+echo "$text" | grep -q "Kayleigh" && fail "the PDF still names the child"
+echo "$text" | grep -q "DRAFT" && fail "a clean pack was marked as a draft"
+[ -f "$OUT/pack.docx" ] || fail "no DOCX was exported"
+unzip -p "$OUT/pack.docx" word/document.xml | grep -q "Child K was seen at school by her teacher." ||
+  fail "the DOCX lacks the report"
+[ "$(stat -c %a "$OUT/pack.pdf")" = 600 ] || fail "the export is readable by others"
+echo "gui_publication_test: ok"
