@@ -80,6 +80,10 @@ void DrawSignoffs(const std::string& id) {
     else
       ImGui::TextColored(ImVec4(0.85f, 0.25f, 0.2f, 1), "Sign-off by %s on %s NO LONGER HOLDS: %s",
                          c.signer.c_str(), c.signed_on.c_str(), c.reason.c_str());
+    if (!c.publication_check.empty())
+      ImGui::TextWrapped(
+          "Publication check when signed: %s%s", c.publication_check.c_str(),
+          c.publication_texts_changed ? " (the texts destined for publication have changed since)" : "");
   }
 }
 

@@ -30,6 +30,7 @@ echo "== tests (ASan + UBSan)"
 # The sanitizer run repeats every suite with fewer random cases; the crash test's full 200 kills,
 # and the text property test's 40 seeds and the fault test's 3 rounds run in the normal build.
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  LSAN_OPTIONS=suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0 \
   CASEBOARD_CRASH_ITERATIONS=50 CASEBOARD_TEXT_SEEDS=10 CASEBOARD_FAULT_ROUNDS=1 ctest --test-dir build/asan --output-on-failure -j "$jobs"
 
 echo "== tests"

@@ -17,6 +17,7 @@
 #include "caseboard/domain/read_models.h"
 #include "caseboard/domain/records.h"
 #include "caseboard/domain/scr_review.h"
+#include "caseboard/domain/signoff.h"
 #include "domain_support.h"
 #include "vault_fixture.h"
 
@@ -189,4 +190,55 @@ TEST_CASE("on a review: publication texts are scanned, names replaced by pseudon
   CHECK(ReplaceHit(**r, fresh[0]).code() == Status::Code::kInvalidArgument);
   REQUIRE(ReplaceHit(**r, fresh[0], "an unusual family circumstance").ok());
   CHECK(ScanReview((*r)->document()).empty());
+}
+
+TEST_CASE("a sign-off for publication records the check's result, signed, and notices later edits") {
+  TempDir dir;
+  auto vault = CreateVault(dir.str());
+  auto r = ScrReview::Start(*vault, "SCR Child K", "scr-wt2015", "Northshire SCP", D("2024-03-01"));
+  REQUIRE(r.ok());
+  ScrReview scr(**r);
+  REQUIRE(scr.AddRecord("person", {{"group", "child"}, {"name", "Kayleigh Morton"}, {"pseudonym", "Child K"}})
+              .ok());
+  auto section =
+      scr.AddRecord("report_section", {{"part", "final_report"}, {"title", "T"}, {"text", "Kayleigh."}});
+  REQUIRE(section.ok());
+  auto signoff_board = scr.SetRecord("board_signoff", {{"decision", "agreed"}});
+  REQUIRE(signoff_board.ok());
+
+  // Signed while the check finds the name: the sign-off says so.
+  auto first = scr.SignOff(*signoff_board, "Board chair", "independent chair", "Agreed for publication.",
+                           D("2024-09-01"));
+  REQUIRE_MESSAGE(first.ok(), first.status().ToString());
+  auto checks = CheckSignoffs(**r, *signoff_board);
+  REQUIRE(checks.size() == 1);
+  CHECK(checks[0].valid);
+  CHECK(checks[0].publication_check == "1 finding in 2 texts");  // the section's title and text
+  CHECK_FALSE(checks[0].publication_texts_changed);
+
+  // The report is corrected: the board's sign-off still holds, but shows
+  // that the texts it was checked on have changed since.
+  REQUIRE(scr.UpdateRecord(*section, {{"text", "Child K."}}).ok());
+  checks = CheckSignoffs(**r, *signoff_board);
+  CHECK(checks[0].valid);
+  CHECK(checks[0].publication_texts_changed);
+  auto second = scr.SignOff(*signoff_board, "Board chair", "independent chair", "Agreed for publication.",
+                            D("2024-09-08"));
+  REQUIRE(second.ok());
+  checks = CheckSignoffs(**r, *signoff_board);
+  REQUIRE(checks.size() == 2);
+  CHECK(checks[1].publication_check == "nothing found in 2 texts");
+  CHECK_FALSE(checks[1].publication_texts_changed);
+
+  // The recorded result is signed: rewriting it breaks the signature.
+  REQUIRE((*r)->SetFields(*first, {{"publication_check", "nothing found in 2 texts"}}).ok());
+  checks = CheckSignoffs(**r, *signoff_board);
+  CHECK_FALSE(checks[0].valid);
+  CHECK(Has(checks[0].reason, "altered or forged"));
+
+  // A sign-off of anything else records no check.
+  auto agency = scr.AddRecord("agency", {{"name", "Police"}});
+  REQUIRE(agency.ok());
+  REQUIRE(scr.SignOff(*agency, "Manager", "", "Fine.", D("2024-09-08")).ok());
+  CHECK(CheckSignoffs(**r, *agency)[0].publication_check.empty());
 }

@@ -209,7 +209,8 @@ TEST_CASE("export: the publication pack as PDF, HTML and DOCX; refused while the
   lead.Ok({"scr", "add", review, "person", "group=child", "name=Kayleigh Morton", "pseudonym=Child K"});
   std::string section = lead.Ok({"scr", "add", review, "report_section", "part=final_report", "order=1",
                                  "title=What happened", "text=Kayleigh was seen at school on 03/05/2019."});
-  lead.Ok({"scr", "add", review, "board_response", "text=The board accepts the findings."});
+  std::string response =
+      lead.Ok({"scr", "add", review, "board_response", "text=The board accepts the findings."});
   std::string pdf = dir.Sub("pack.pdf");
 
   CliRun refused = lead.Run({"export", review, "--format", "pdf", "--out", pdf});
@@ -234,6 +235,15 @@ TEST_CASE("export: the publication pack as PDF, HTML and DOCX; refused while the
   std::ifstream html(dir.Sub("pack.html"));
   std::string page((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
   CHECK(page.find("<p>Child K was seen at school in May 2019.</p>") != std::string::npos);
+
+  // Signing off the response records what the check said, signed with it.
+  lead.Ok({"scr", "signoff", review, response, "--signer", "Board chair", "--statement", "Agreed."});
+  json signoffs = Json(lead, {"scr", "signoffs", review, response, "--json"});
+  REQUIRE(signoffs.size() == 1);
+  CHECK(signoffs[0]["valid"] == true);
+  CHECK(signoffs[0]["publication_check"] == "nothing found in 3 texts");
+  CHECK(lead.Ok({"scr", "signoffs", review}).find("publication check when signed: nothing found") !=
+        std::string::npos);
 
   CHECK(lead.Run({"export", review, "--format", "odt", "--out", dir.Sub("pack.odt")}).exit_code == 2);
   CHECK(lead.Run({"export", review, "--format", "pdf"}).exit_code == 2);

@@ -242,6 +242,31 @@ std::vector<PublicationHit> ScanReview(const crdt::Document& doc) {
   return all;
 }
 
+std::string PublicationTextsHash(const crdt::Document& doc) {
+  std::string canonical;
+  for (const auto& t : PublicationTexts(doc))
+    for (const std::string* part : {&t.entity, &t.field, &t.text})
+      canonical += std::to_string(part->size()) + ":" + *part + ";";
+  return review::Replica::DigestHex(canonical);
+}
+
+PublicationCheckResult RunPublicationCheck(const review::Replica& replica) {
+  if (!PublicationCheckBlind(replica).empty())
+    return {"not run: this device cannot read the people the check looks for", ""};
+  const crdt::Document& doc = replica.document();
+  size_t texts = PublicationTexts(doc).size(), findings = ScanReview(doc).size();
+  std::string in = " in " + std::to_string(texts) + (texts == 1 ? " text" : " texts");
+  std::string summary = findings == 0
+                            ? "nothing found" + in
+                            : std::to_string(findings) + (findings == 1 ? " finding" : " findings") + in;
+  return {summary, PublicationTextsHash(doc)};
+}
+
+bool IsPublicationRecord(const std::string& type) {
+  return type == "report_section" || type == "board_signoff" || type == "board_response" ||
+         type == "media_statement" || type == "publication_plan";
+}
+
 Status ReplaceHit(review::Replica& replica, const PublicationHit& hit, const std::string& replacement) {
   const std::string& with = replacement.empty() ? hit.replacement : replacement;
   if (with.empty())

@@ -96,14 +96,17 @@ Result<json> ChecklistsModel(ScrReview& scr, const json& p) {
 Result<json> SignoffsModel(ScrReview& scr, const json& p) {
   CB_ASSIGN_OR_RETURN(std::string record, params::String(p, "record"));
   json out = json::array();
-  for (const auto& c : CheckSignoffs(scr.replica(), record))
-    out.push_back({{"signoff", c.signoff},
-                   {"subject", c.subject},
-                   {"signer", c.signer},
-                   {"signer_role", c.signer_role},
-                   {"signed_on", c.signed_on},
-                   {"valid", c.valid},
-                   {"reason", c.reason}});
+  for (const auto& c : CheckSignoffs(scr.replica(), record)) {
+    json row = {{"signoff", c.signoff},     {"subject", c.subject},
+                {"signer", c.signer},       {"signer_role", c.signer_role},
+                {"signed_on", c.signed_on}, {"valid", c.valid},
+                {"reason", c.reason}};
+    if (!c.publication_check.empty()) {
+      row["publication_check"] = c.publication_check;
+      row["publication_texts_changed"] = c.publication_texts_changed;
+    }
+    out.push_back(std::move(row));
+  }
   return out;
 }
 

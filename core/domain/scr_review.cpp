@@ -7,6 +7,7 @@
 #include "caseboard/domain/chair_checklist.h"
 #include "caseboard/domain/checklists.h"
 #include "caseboard/domain/decision.h"
+#include "caseboard/domain/publication_check.h"
 #include "caseboard/domain/quality_markers.h"
 #include "caseboard/domain/records.h"
 #include "caseboard/domain/scr_schema.h"
@@ -298,16 +299,20 @@ Result<std::string> ScrReview::SignOff(const std::string& subject, const std::st
   if (rec->type == "signoff") return Status::InvalidArgument("a sign-off cannot itself be signed off");
   CB_ASSIGN_OR_RETURN(std::string hash, ContentHash(replica_, subject));
   std::string date = FormatDate(signed_on);
-  Bytes message = SignoffMessage(replica_.id(), subject, hash, signer, signer_role, statement, date);
+  // Signing off for publication records what the publication check says now.
+  PublicationCheckResult check;
+  if (IsPublicationRecord(rec->type)) check = RunPublicationCheck(replica_);
+  Bytes message = SignoffMessage(replica_.id(), subject, hash, signer, signer_role, statement, date,
+                                 check.summary, check.texts_hash);
   CB_ASSIGN_OR_RETURN(std::string signature, replica_.SignStatement(message));
-  return replica_.AddEntity("signoff", {{"subject", subject},
-                                        {"signer", signer},
-                                        {"signer_role", signer_role},
-                                        {"statement", statement},
-                                        {"content_hash", hash},
-                                        {"signed_on", date},
-                                        {"device", replica_.device()},
-                                        {"signature", signature}});
+  Fields fields = {{"subject", subject},          {"signer", signer},      {"signer_role", signer_role},
+                   {"statement", statement},      {"content_hash", hash},  {"signed_on", date},
+                   {"device", replica_.device()}, {"signature", signature}};
+  if (!check.summary.empty()) {
+    fields["publication_check"] = check.summary;
+    fields["publication_texts"] = check.texts_hash;
+  }
+  return replica_.AddEntity("signoff", fields);
 }
 
 Result<std::string> ScrReview::AssignRole(const std::string& role, const std::string& person,

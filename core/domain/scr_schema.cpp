@@ -316,7 +316,11 @@ crdt::Schema ScrSchema() {
           {"content_hash", kString},
           {"signed_on", kDate},
           {"device", kString},
-          {"signature", kString}}});
+          {"signature", kString},
+          // A sign-off for publication: the publication check's result and
+          // the hash of the texts it checked (publication_check.h).
+          {"publication_check", kString},
+          {"publication_texts", kString}}});
   // 8. Chronology.
   s.Add({"chronology_entry",
          "general",

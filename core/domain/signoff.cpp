@@ -1,5 +1,7 @@
 #include "caseboard/domain/signoff.h"
 
+#include "caseboard/domain/publication_check.h"
+
 #include "caseboard/domain/records.h"
 
 namespace caseboard::domain {
@@ -28,12 +30,17 @@ Result<std::string> ContentHash(const review::Replica& replica, const std::strin
 Bytes SignoffMessage(const std::string& review_id, const std::string& subject,
                      const std::string& content_hash, const std::string& signer,
                      const std::string& signer_role, const std::string& statement,
-                     const std::string& signed_on) {
+                     const std::string& signed_on, const std::string& publication_check,
+                     const std::string& publication_texts) {
+  bool v2 = !publication_check.empty() || !publication_texts.empty();
   Bytes m;
-  AppendLengthPrefixed(m, std::string_view("caseboard/signoff/v1"));
+  AppendLengthPrefixed(m, std::string_view(v2 ? "caseboard/signoff/v2" : "caseboard/signoff/v1"));
   for (const std::string* part :
        {&review_id, &subject, &content_hash, &signer, &signer_role, &statement, &signed_on})
     AppendLengthPrefixed(m, std::string_view(*part));
+  if (v2)
+    for (const std::string* part : {&publication_check, &publication_texts})
+      AppendLengthPrefixed(m, std::string_view(*part));
   return m;
 }
 
@@ -51,8 +58,11 @@ std::vector<SignoffCheck> CheckSignoffs(const review::Replica& replica, const st
       c.reason = std::move(why);
       out.push_back(c);
     };
+    c.publication_check = s.Str("publication_check");
+    const std::string texts = s.Str("publication_texts");
+    if (!texts.empty()) c.publication_texts_changed = PublicationTextsHash(replica.document()) != texts;
     Bytes message = SignoffMessage(replica.id(), c.subject, s.Str("content_hash"), c.signer, c.signer_role,
-                                   s.Str("statement"), c.signed_on);
+                                   s.Str("statement"), c.signed_on, c.publication_check, texts);
     Status signature = replica.VerifyStatement(s.Str("device"), message, s.Str("signature"));
     if (signature.IsNotFound()) {
       fail("signed on a device that was never a member of this review");

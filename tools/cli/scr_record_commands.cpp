@@ -120,6 +120,10 @@ int Signoffs(const Context& ctx, const std::vector<std::string>& argv) {
                 << c["signer"].get<std::string>() << " (" << c["signer_role"].get<std::string>() << ") "
                 << c["signed_on"].get<std::string>() << (valid ? "" : ": " + c["reason"].get<std::string>())
                 << "\n";
+      if (c.contains("publication_check"))
+        std::cout << "         publication check when signed: " << c["publication_check"].get<std::string>()
+                  << (c["publication_texts_changed"].get<bool>() ? " (the texts have changed since)" : "")
+                  << "\n";
     }
   }
   for (const auto& c : out)

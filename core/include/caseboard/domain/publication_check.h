@@ -71,6 +71,23 @@ std::string PublicationCheckBlind(const review::Replica& replica);
 // Every hit in every text destined for publication.
 std::vector<PublicationHit> ScanReview(const crdt::Document& doc);
 
+// The check's result as a sign-off records it (guidance section 7: the
+// report is signed off for publication). Signed with the sign-off, so the
+// board can later show what the check said when the report was agreed, and
+// whether the texts have changed since.
+struct PublicationCheckResult {
+  std::string summary;     // "nothing found in 6 texts", "2 findings in 6 texts", or why it did not run
+  std::string texts_hash;  // SHA-256 (hex) of the texts checked, in order; "" when it did not run
+};
+PublicationCheckResult RunPublicationCheck(const review::Replica& replica);
+// The SHA-256 (hex) of the texts destined for publication as they are now.
+std::string PublicationTextsHash(const crdt::Document& doc);
+
+// Record types whose sign-off is a sign-off for publication, and so records
+// the check: report sections, the board's sign-off and response, media
+// statements and the publication plan.
+bool IsPublicationRecord(const std::string& type);
+
 // Replaces one hit's text by its replacement (or by `replacement` if given)
 // as an edit of the text CRDT, so it merges like typing. Refused with
 // kInvalidArgument if the text there is no longer what was found (someone

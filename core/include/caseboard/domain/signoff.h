@@ -22,11 +22,14 @@ namespace caseboard::domain {
 // files their content hashes, so replacing a file also breaks the sign-off.
 Result<std::string> ContentHash(const review::Replica& replica, const std::string& record_id);
 
-// The bytes a sign-off's signature covers.
+// The bytes a sign-off's signature covers. A sign-off for publication also
+// covers the publication check's result (publication_check.h); without one
+// the message is the original v1 form, so older sign-offs still verify.
 Bytes SignoffMessage(const std::string& review_id, const std::string& subject,
                      const std::string& content_hash, const std::string& signer,
                      const std::string& signer_role, const std::string& statement,
-                     const std::string& signed_on);
+                     const std::string& signed_on, const std::string& publication_check = "",
+                     const std::string& publication_texts = "");
 
 struct SignoffCheck {
   std::string signoff;  // the signoff record's id
@@ -36,6 +39,10 @@ struct SignoffCheck {
   std::string signed_on;
   bool valid = false;
   std::string reason;  // why it is invalid, in plain words
+  // For a sign-off for publication: what the publication check said when it
+  // was signed, and whether the texts destined for publication changed since.
+  std::string publication_check;
+  bool publication_texts_changed = false;
 };
 
 // Checks every sign-off in the review (or those of one subject).
