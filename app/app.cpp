@@ -111,6 +111,44 @@ void App::Lock() {
   message_.clear();
 }
 
+std::string App::WipeVault() {
+  Lock();
+  vault_.reset();  // closed, so nothing holds it while its files go
+  remembered_.reset();
+  Status s = platform::WipeVault(options_.vault_dir);
+  return s.ok() ? "" : s.message();
+}
+
+// The person's confirmation, in a modal: what goes, and that it cannot be undone.
+void App::DrawWipeConfirmation() {
+  if (wipe_asked_) {
+    ImGui::OpenPopup("Wipe this vault?");
+    wipe_asked_ = false;
+  }
+  ImGui::SetNextWindowSize(ImVec2(560, 0));
+  if (!ImGui::BeginPopupModal("Wipe this vault?", nullptr, ImGuiWindowFlags_NoResize)) return;
+  ImGui::TextWrapped(
+      "Every review in this vault, every file and every change not yet synced will be destroyed on this "
+      "device. It cannot be undone: not even the passphrase will open it again. What was synced stays on "
+      "the board and on the other members' devices.");
+  ImGui::Spacing();
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.7f, 0.15f, 0.1f, 1));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.8f, 0.2f, 0.15f, 1));
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+  bool wipe = ImGui::Button("Wipe the vault for good");
+  ImGui::PopStyleColor(3);
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
+    ImGui::CloseCurrentPopup();
+  if (wipe) {
+    ImGui::CloseCurrentPopup();
+    std::string why = WipeVault();
+    std::fprintf(stderr, "caseboard: %s\n", why.empty() ? "vault wiped" : ("wipe failed: " + why).c_str());
+    Say(why.empty() ? "The vault has been wiped from this device." : "The vault was not wiped: " + why);
+  }
+  ImGui::EndPopup();
+}
+
 void App::NoteActivity() { last_activity_ = std::chrono::steady_clock::now(); }
 
 double App::SecondsUntilIdleLock() const {
@@ -315,6 +353,19 @@ void App::CollectSyncJob() {
   else
     std::fprintf(stderr, "caseboard: sync went through (%zu review(s))\n", job.report.reviews.size());
   wake_until_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  // The board's order to a revoked device (docs/protocol.md).
+  Status revoked = job.status.IsRevoked() ? job.status : Status::Ok();
+  for (const auto& r : job.report.reviews)
+    if (r.status.IsRevoked()) revoked = r.status;
+  if (revoked.IsRevoked()) {
+    reopen_review_.clear();
+    std::string why = WipeVault();
+    std::fprintf(stderr, "caseboard: revoked by the board; %s\n",
+                 why.empty() ? "vault wiped" : ("wipe failed: " + why).c_str());
+    Say(why.empty() ? "The board has revoked this device, so its vault has been wiped from it."
+                    : "The board has revoked this device, but wiping its vault failed: " + why);
+    return;
+  }
   RefreshReviews();
   if (!reopen_review_.empty()) {
     std::string id = std::move(reopen_review_);
@@ -362,6 +413,10 @@ void App::DrawMenuBar() {
       std::string why = SetRemembered(false);
       Say(why.empty() ? "This vault is no longer remembered here: it asks for the passphrase." : why);
     }
+    if (ImGui::MenuItem("Wipe this vault from this device...", nullptr, false,
+                        vault_exists() && !sync_runner_.busy()))
+      wipe_asked_ = true;
+    ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
     ImGui::EndMenu();
   }
@@ -424,6 +479,7 @@ void App::Frame() {
     DrawReviewScreen(*this);
   else
     DrawReviewListScreen(*this);
+  DrawWipeConfirmation();
   ImGui::End();
 }
 

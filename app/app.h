@@ -103,6 +103,10 @@ class App {
   std::string UnlockRemembered();
   std::string SetRemembered(bool on);
   void Lock();
+  // Wipes the vault from this device for good (platform::WipeVault): the
+  // person's one confirmed action, or the board's order to a revoked
+  // device. Locks first. Returns "" on success, else why it failed.
+  std::string WipeVault();
   void RefreshReviews();
   const std::vector<ReviewRow>& reviews() const { return reviews_; }
   const SyncSummary& sync() const { return sync_; }
@@ -156,6 +160,7 @@ class App {
   void HandleShortcuts();
   std::string HandVaultToWorker();
   void CollectSyncJob();
+  void DrawWipeConfirmation();
 
   Options options_;
   std::unique_ptr<store::Vault> vault_;
@@ -171,6 +176,7 @@ class App {
   // After the vault: destroyed first, so a job never outlives the vault.
   SyncRunner sync_runner_;
   bool sync_panel_ = false;
+  bool wipe_asked_ = false;    // the Vault menu's "Wipe..." was chosen: the confirmation opens
   std::string reopen_review_;  // the review to reopen when the job ends
   std::optional<SyncJobOutcome> last_sync_job_;
   std::chrono::steady_clock::time_point wake_until_;  // a few frames after a job, to draw its end

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -122,4 +123,23 @@ TEST_CASE("commands on a missing vault explain how to create one") {
   CliRun r = Cli({"--vault", dir.Sub("none"), "whoami"}, {"CASEBOARD_PASSPHRASE=whatever1"});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("caseboard-cli init") != std::string::npos);
+}
+
+TEST_CASE("vault wipe: nothing happens without --yes; with it the vault is gone") {
+  TempDir dir;
+  std::string vault = dir.Sub("v");
+  std::vector<std::string> env = {"CASEBOARD_PASSPHRASE=a passphrase to wipe"};
+  REQUIRE(Cli({"--vault", vault, "init", kFastKdf}, env).exit_code == 0);
+  CliRun asked = Cli({"--vault", vault, "vault", "wipe"});
+  CHECK(asked.exit_code == 2);
+  CHECK(asked.err.find("add --yes") != std::string::npos);
+  CHECK(Cli({"--vault", vault, "verify"}, env).exit_code == 0);
+
+  CliRun wiped = Cli({"--vault", vault, "vault", "wipe", "--yes"});  // no passphrase needed
+  CHECK_MESSAGE(wiped.exit_code == 0, wiped.err);
+  CHECK(wiped.out.find("has been wiped") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(vault));
+  CliRun again = Cli({"--vault", vault, "vault", "wipe", "--yes"});
+  CHECK(again.exit_code == 1);
+  CHECK(again.err.find("no vault") != std::string::npos);
 }

@@ -143,6 +143,14 @@ TEST_CASE("forged, replayed, stale and altered requests are refused") {
 
   // None of that disturbed the genuine device.
   CHECK(StatusOf(*http, Signed(list, chair.Signer(), chair.config.device, NowMs(), FreshNonce())) == 200);
+
+  // Once the reviewer is revoked, the wipe order goes only to a request its
+  // own key signed; anyone else using its id gets a plain refusal.
+  REQUIRE(board.Admin("revoke", {reviewer.config.device}).exit_code == 0);
+  CHECK(StatusOf(*http, Signed(list, chair.Signer(), reviewer.config.device, NowMs(), FreshNonce())) == 401);
+  CHECK(StatusOf(*http, Signed(list, reviewer.Signer(), reviewer.config.device, NowMs(), FreshNonce())) ==
+        410);
+  CHECK(StatusOf(*http, Signed(list, chair.Signer(), chair.config.device, NowMs(), FreshNonce())) == 200);
 }
 
 TEST_CASE("changes signed by a non-member, or by a member without the right to write, are refused") {
@@ -207,8 +215,14 @@ TEST_CASE("a removed member cannot read what is written after, through the board
   for (auto& dev : d) dev.Ok({"sync"});
   CHECK(d[1].Ok({"review", "show", review}).find("Before") != std::string::npos);
 
+  // What a thief who imaged the reviewer's disk now holds (a revoked device
+  // wipes its own vault at its next contact; the image stays).
+  std::string image = dir.Sub("reviewer-image");
+  std::filesystem::copy(d[1].vault, image, std::filesystem::copy_options::recursive);
+  bool revoked_on_board = false;
   SUBCASE("removed by an owner") { d[0].Ok({"member", "remove", review, DeviceIdOf(d[1])}); }
   SUBCASE("revoked on the board: the owner's next sync removes it") {
+    revoked_on_board = true;
     CliRun revoked = board.Admin("revoke", {DeviceIdOf(d[1])});
     REQUIRE_MESSAGE(revoked.exit_code == 0, revoked.err);
     d[0].Ok({"sync"});
@@ -225,8 +239,16 @@ TEST_CASE("a removed member cannot read what is written after, through the board
   bool says_why =
       pulled.err.find("not a member") != std::string::npos || pulled.err.find("revoked") != std::string::npos;
   CHECK_MESSAGE(says_why, pulled.err);
-  // Around it (a copy of every change, as a stolen backup would give): the
-  // new entries arrive but stay sealed under an epoch key it never received.
+  if (revoked_on_board) {
+    // The board's order: the device wiped its vault.
+    CHECK_MESSAGE(pulled.err.find("has been wiped") != std::string::npos, pulled.err);
+    CHECK_FALSE(std::filesystem::exists(d[1].vault));
+  }
+  // Around it (a copy of every change, as a stolen backup would give, read
+  // with the disk image taken before): the new entries arrive but stay
+  // sealed under an epoch key it never received.
+  std::filesystem::remove_all(d[1].vault);
+  std::filesystem::copy(image, d[1].vault, std::filesystem::copy_options::recursive);
   std::string file = dir.Sub("all-changes");
   d[0].Ok({"changes", "export", review, "--out", file});
   d[1].Ok({"changes", "import", file});

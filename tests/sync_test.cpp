@@ -107,7 +107,7 @@ TEST_CASE("three devices edit one review offline, sync in random orders, and con
     CHECK_MESSAGE(!BoardHolds(board, marker), marker);
 }
 
-TEST_CASE("a device that is not a member gets nothing; a revoked device is refused at once") {
+TEST_CASE("a device that is not a member gets nothing; a revoked device is refused and wipes its vault") {
   TempDir dir;
   BoardServer board;
   std::vector<Device> d = JoinAll(dir, board, {"chair", "reviewer", "stranger"});
@@ -126,9 +126,18 @@ TEST_CASE("a device that is not a member gets nothing; a revoked device is refus
   std::string device = who.substr(who.find_first_not_of(' ', who.find("device") + 6), 32);
   CliRun revoked = board.Admin("revoke", {device});
   REQUIRE_MESSAGE(revoked.exit_code == 0, revoked.err);
+  // Its next contact: the board's order to wipe, carried out at once.
+  CHECK(std::filesystem::exists(d[1].vault + "/vault.db"));
   CliRun refused = d[1].Run({"sync"});
   CHECK(refused.exit_code == 1);
-  CHECK_FALSE(refused.err.empty());
+  CHECK_MESSAGE(refused.err.find("revoked") != std::string::npos, refused.err);
+  CHECK_MESSAGE(refused.err.find("has been wiped") != std::string::npos, refused.err);
+  CHECK_FALSE(std::filesystem::exists(d[1].vault));
+  CliRun gone = d[1].Run({"review", "list"});
+  CHECK(gone.exit_code != 0);
+  // The others carry on.
+  d[0].Ok({"entity", "add", review, "note", "title=After"});
+  d[0].Ok({"sync"});
 }
 
 TEST_CASE("join refuses a board whose key or CA does not match the invite") {

@@ -1,6 +1,9 @@
 // The vault's behaviour: lifecycle, records, attachments, identity, locking.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "caseboard/crypto/hash.h"
 #include "caseboard/crypto/sealed_box.h"
 #include "vault_fixture.h"
@@ -248,4 +251,29 @@ TEST_CASE("files are private to the user") {
   CHECK((perms & (perms::group_all | perms::others_all)) == perms::none);
   auto dperms = std::filesystem::status(dir.Sub("vault")).permissions();
   CHECK((dperms & (perms::group_all | perms::others_all)) == perms::none);
+}
+
+TEST_CASE("wiping a vault: refused while it is open, then every vault file gone, nothing else touched") {
+  TempDir dir;
+  std::string vault_dir = dir.Sub("vault");
+  {
+    auto vault = CreateVault(vault_dir);
+    REQUIRE(vault->Put({"r1", "note", "n1"}, AsBytes("a note to be destroyed")).ok());
+    Status busy = store::WipeVault(vault_dir);
+    CHECK(busy.code() == Status::Code::kBusy);
+    CHECK(store::Vault::Exists(vault_dir));
+  }
+  REQUIRE(store::WipeVault(vault_dir).ok());
+  CHECK_FALSE(std::filesystem::exists(vault_dir));  // it held only the vault
+  CHECK(store::WipeVault(vault_dir).IsNotFound());
+
+  // A folder that also holds a person's own file keeps that file.
+  std::string shared = dir.Sub("shared");
+  CreateVault(shared).reset();
+  { std::ofstream(shared + "/mine.txt") << "not the vault's"; }
+  REQUIRE(store::WipeVault(shared).ok());
+  CHECK_FALSE(store::Vault::Exists(shared));
+  CHECK(std::filesystem::exists(shared + "/mine.txt"));
+  for (const auto& entry : std::filesystem::directory_iterator(shared))
+    CHECK_MESSAGE(entry.path().filename() == "mine.txt", entry.path());
 }

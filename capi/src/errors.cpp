@@ -33,6 +33,8 @@ caseboard_status CodeOf(Status::Code code) {
       return CASEBOARD_IO_ERROR;
     case Status::Code::kInternal:
       return CASEBOARD_INTERNAL;
+    case Status::Code::kRevoked:
+      return CASEBOARD_REVOKED;
   }
   return CASEBOARD_INTERNAL;
 }
@@ -104,6 +106,8 @@ const char* caseboard_status_name(caseboard_status status) {
       return "internal";
     case CASEBOARD_CANCELLED:
       return "cancelled";
+    case CASEBOARD_REVOKED:
+      return "revoked";
   }
   return "unknown";
 }

@@ -151,6 +151,13 @@ int caseboard_vault_is_unlocked(caseboard_vault* vault) {
   }
 }
 
+caseboard_status caseboard_vault_wipe(const char* dir, char** error) {
+  return Guard(error, [&]() -> Outcome {
+    CB_RETURN_IF_ERROR(NotNull(dir, "the vault folder"));
+    return store::WipeVault(dir);
+  });
+}
+
 void caseboard_vault_close(caseboard_vault* vault) {
   // Review and sync handles hold the state too: the vault closes with the last of them.
   delete vault;

@@ -26,6 +26,8 @@ const char* CodeName(Status::Code code) {
       return "I/O error";
     case Status::Code::kInternal:
       return "Internal error";
+    case Status::Code::kRevoked:
+      return "Revoked";
   }
   return "Unknown";
 }

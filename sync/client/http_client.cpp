@@ -170,6 +170,7 @@ Status ErrorFromResponse(const HttpResponse& response) {
   std::string text =
       "the board says: " + message + " (" + code + ", HTTP " + std::to_string(response.status) + ")";
   if (body.ok() && code == "protocol") return Status::Unsupported(text);
+  if (body.ok() && code == "revoked" && response.status == 410) return Status::Revoked(text);
   switch (response.status) {
     case 400:
     case 413:

@@ -24,7 +24,8 @@ void SleepFor(const WatchOptions& o, milliseconds d) {
 // Refusals that waiting will not cure: watching ends with them.
 bool Lasting(const Status& s) {
   switch (s.code()) {
-    case Status::Code::kAuthFailed:   // revoked, pin or CA mismatch, wrong passphrase
+    case Status::Code::kAuthFailed:   // pin or CA mismatch, wrong passphrase
+    case Status::Code::kRevoked:      // the board revoked this device (the caller wipes)
     case Status::Code::kNotFound:     // not joined, no such review
     case Status::Code::kUnsupported:  // another protocol version
     case Status::Code::kLocked:

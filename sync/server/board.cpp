@@ -29,6 +29,13 @@ std::optional<uint64_t> ParseDecimal(const std::string& s) {
   return std::stoull(s);
 }
 
+// A wipe order (docs/protocol.md): only to the revoked device itself, once
+// its signature has verified.
+ApiError Revoked() {
+  return ApiError::Make(410, "revoked",
+                        "the board's operator has revoked this device; its vault must be wiped");
+}
+
 ApiError NotEnrolled() {
   return ApiError::Unauthenticated(
       "this device is not enrolled on the board, or has been revoked; ask the board's operator for an "
@@ -103,12 +110,13 @@ ApiResult<std::string> Board::Authenticate(const SignedRequest& r) {
     std::lock_guard lock(mu_);
     CB_API_ASSIGN_OR_RETURN(device, store_->FindDevice(r.device));
   }
-  if (!device || device->revoked()) return NotEnrolled();
+  if (!device) return NotEnrolled();
   auto identity = store::DeviceIdentity::Parse(device->identity);
   if (!identity.ok()) return ApiError::FromStatus(identity.status().WithContext("stored device " + r.device));
   Bytes input = sync::RequestSigningInput(r.method, r.target, r.body, *time, r.nonce);
   if (!crypto::Ed25519Verify(identity->signing_key, input, *signature).ok())
     return ApiError::Unauthenticated("the request's signature does not verify");
+  if (device->revoked()) return Revoked();
   // A nonce is remembered until its request's time can no longer pass the
   // skew check, measured from the later of the two clocks.
   uint64_t expires = std::max(now, *time) + sync::kNonceLifetimeMs;
@@ -121,7 +129,8 @@ ApiResult<std::string> Board::Authenticate(const SignedRequest& r) {
 ApiResult<bool> Board::CheckDevice(const std::string& device) {
   std::lock_guard lock(mu_);
   CB_API_ASSIGN_OR_RETURN(auto record, store_->FindDevice(device));
-  if (!record || record->revoked()) return NotEnrolled();
+  if (!record) return NotEnrolled();
+  if (record->revoked()) return Revoked();
   return true;
 }
 

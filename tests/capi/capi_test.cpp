@@ -101,6 +101,18 @@ TEST_CASE("a vault is created, locked, refused a wrong passphrase and unlocked")
   CHECK(missing.status != CASEBOARD_OK);
   CHECK(!missing.message.empty());
   CHECK(std::string(caseboard_status_name(CASEBOARD_AUTH_FAILED)) == "auth_failed");
+  CHECK(std::string(caseboard_status_name(CASEBOARD_REVOKED)) == "revoked");
+
+  // Wiping: refused while a handle is open, then the vault is gone.
+  CAPI_OK(caseboard_vault_open(dir.Sub("v").c_str(), &again, &capi_error_));
+  Failure in_use = Fails(caseboard_vault_wipe(dir.Sub("v").c_str(), &error), error);
+  CHECK(in_use.status == CASEBOARD_BUSY);
+  caseboard_vault_close(again);
+  CAPI_OK(caseboard_vault_wipe(dir.Sub("v").c_str(), &capi_error_));
+  Failure gone = Fails(caseboard_vault_open(dir.Sub("v").c_str(), &again, &error), error);
+  CHECK(gone.status != CASEBOARD_OK);
+  Failure twice = Fails(caseboard_vault_wipe(dir.Sub("v").c_str(), &error), error);
+  CHECK(twice.status == CASEBOARD_NOT_FOUND);
 }
 
 TEST_CASE("bad commands are refused with a clear message and write nothing") {

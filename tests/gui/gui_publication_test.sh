@@ -4,6 +4,8 @@
 # puts the pseudonym in; the pack is then exported as PDF and as DOCX to a
 # path typed into the tab. Checked afterwards with pdftotext and unzip: the
 # files hold the report with the pseudonym, not the name, and are not drafts.
+# Then the vault is wiped from the Vault menu: cancelled once (nothing
+# happens), then confirmed (the vault folder is gone).
 # Screenshots are kept in OUT as test artefacts.
 #
 # usage: gui_publication_test.sh CASEBOARD CASEBOARD-CLI OUT
@@ -42,6 +44,16 @@ session() {
   click 162 292                 # "Word (DOCX)": the path's extension follows
   click 1216 325                # "Export"
   shot 05-docx
+  click 30 14                   # the Vault menu
+  click 120 60                  # "Wipe this vault from this device..."
+  shot 06-wipe-asked
+  click 560 445                 # "Cancel"
+  [ -f "$VAULT/vault.db" ] || fail "cancelling the wipe wiped the vault"
+  click 30 14
+  click 120 60
+  click_wait 445 445            # "Wipe the vault for good"
+  shot 07-wiped
+  [ ! -e "$VAULT" ] || fail "the vault is still there after the confirmed wipe"
   xdotool key ctrl+q
   for _ in $(seq 100); do kill -0 $app 2>/dev/null || break; sleep 0.1; done
   trap - EXIT
@@ -70,4 +82,5 @@ echo "$text" | grep -q "DRAFT" && fail "a clean pack was marked as a draft"
 unzip -p "$OUT/pack.docx" word/document.xml | grep -q "Child K was seen at school by her teacher." ||
   fail "the DOCX lacks the report"
 [ "$(stat -c %a "$OUT/pack.pdf")" = 600 ] || fail "the export is readable by others"
+grep -q "caseboard: vault wiped" "$OUT/app.log" || fail "the app did not report the wipe"
 echo "gui_publication_test: ok"

@@ -3,13 +3,16 @@
 # made with caseboard-cli holding one review, and the app under Xvfb joining
 # the board with an invite typed into the panel, then syncing. Afterwards
 # the board, the vault's sync status and a second device that joins and
-# syncs show that the review really reached the board. Screenshots are kept
-# in OUT as test artefacts.
+# syncs show that the review really reached the board. Last, the board
+# revokes the second device; the app, opened on it, syncs and carries out
+# the board's order to wipe its vault. Screenshots are kept in OUT as test
+# artefacts.
 #
 # usage: gui_sync_test.sh CASEBOARD CASEBOARD-CLI CASEBOARD-SERVER OUT
 set -euo pipefail
 MODE=run
 if [ "${1:-}" = --in-display ]; then MODE=session; shift; fi
+if [ "${1:-}" = --in-display-revoked ]; then MODE=revoked; shift; fi
 APP=$1 CLI=$2 SERVER=$3 OUT=$4
 VAULT=$OUT/vault
 PASS="heron quarry lantern"
@@ -82,8 +85,36 @@ session() {
   kill -0 $app 2>/dev/null && fail "the app did not quit on Ctrl+Q"
   trap - EXIT
 }
+# The second device, revoked on the board: its next sync wipes its vault.
+revoked_session() {
+  "$APP" --vault "$OUT/vault2" --idle-lock 0 2>"$OUT/app2.log" &
+  local app=$!
+  trap 'kill $app 2>/dev/null || true' EXIT
+  # shellcheck source=gui_lib.sh
+  source "$(dirname "$0")/gui_lib.sh"
+  wait_title "Caseboard \(locked\)"
+  sleep 1
+  type_text "$PASS"; xdotool key Return
+  wait_title "Caseboard"
+  click 78 14                    # the Sync menu
+  click 100 72                   # "Sync now"
+  for _ in $(seq 300); do
+    grep -q "caseboard: revoked by the board" "$OUT/app2.log" && break
+    sleep 0.1
+  done
+  grep -q "caseboard: revoked by the board; vault wiped" "$OUT/app2.log" ||
+    fail "the revoked device did not wipe its vault: $(cat "$OUT/app2.log")"
+  shot 09-revoked-and-wiped
+  xdotool key ctrl+q
+  for _ in $(seq 100); do kill -0 $app 2>/dev/null || break; sleep 0.1; done
+  trap - EXIT
+}
 if [ "$MODE" = session ]; then
   session
+  exit 0
+fi
+if [ "$MODE" = revoked ]; then
+  revoked_session
   exit 0
 fi
 
@@ -146,6 +177,11 @@ IDENTITY=$("$CLI" --vault "$VAULT2" whoami | awk '$1 == "identity" {print $2}')
   fail "the second device's copy of the review differs"
 "$CLI" --vault "$VAULT2" scr chronology "$REVIEW" --json | grep -q "Call-out to the home" ||
   fail "the second device does not see the chronology entry"
+
+DEVICE2=$("$CLI" --vault "$VAULT2" whoami | awk '$1 == "device" {print $2}')
+"$SERVER" revoke --data "$BOARD" "$DEVICE2" >/dev/null
+xvfb-run -a -s "-screen 0 1280x800x24" bash "$0" --in-display-revoked "$APP" "$CLI" "$SERVER" "$OUT"
+[ ! -e "$VAULT2" ] || fail "the revoked device's vault is still there"
 
 kill $SERVER_PID 2>/dev/null || true
 wait $SERVER_PID 2>/dev/null || true

@@ -11,6 +11,7 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "caseboard/platform/platform.h"
 #include "caseboard/sync/sync_engine.h"
 #include "caseboard/sync/sync_watch.h"
 #include "commands.h"
@@ -136,6 +137,18 @@ int Join(const Context& ctx, const std::vector<std::string>& argv) {
   return kExitOk;
 }
 
+// The board's order to a revoked device (docs/protocol.md): the vault is
+// closed by now; it is wiped, and the person is told why.
+int WipeRevoked(const std::string& dir, const Status& order) {
+  Status wiped = platform::WipeVault(dir);
+  if (!wiped.ok())
+    return Fail(Status::Revoked(order.message() + "; wiping the vault in " + dir +
+                                " failed: " + wiped.message() + " (run 'caseboard-cli vault wipe --yes')"));
+  std::cerr << "caseboard-cli: " << order.message() << "\n"
+            << "caseboard-cli: the vault in " << dir << " has been wiped from this device\n";
+  return kExitFailed;
+}
+
 int Watch(const Context& ctx, const sync::SyncOptions& options, const std::optional<std::string>& review) {
   auto dir = ctx.VaultDir();
   if (!dir.ok()) return Fail(dir.status());
@@ -169,6 +182,7 @@ int Watch(const Context& ctx, const sync::SyncOptions& options, const std::optio
     std::cerr << "caseboard-cli: sync failed, will retry: " << s.message() << "\n";
   };
   Status s = sync::Watch(*dir, open, w);
+  if (s.IsRevoked()) return WipeRevoked(*dir, s);
   if (!s.ok()) return Fail(s);
   std::cout << "stopped\n";
   return kExitOk;
@@ -185,6 +199,8 @@ int Sync(const Context& ctx, const std::vector<std::string>& argv) {
   sync::SyncOptions options = Options(ctx);
   if (args->Has("--watch")) return Watch(ctx, options, review);
 
+  auto dir = ctx.VaultDir();
+  if (!dir.ok()) return Fail(dir.status());
   auto vault = ctx.OpenUnlocked();
   if (!vault.ok()) return Fail(vault.status());
   sync::SyncReport report;
@@ -193,9 +209,17 @@ int Sync(const Context& ctx, const std::vector<std::string>& argv) {
     r.status = sync::SyncReview(**vault, *review, options, &r);
   } else {
     auto all = sync::SyncAll(**vault, options);
-    if (!all.ok()) return Fail(all.status());
-    report = std::move(all).value();
+    if (!all.ok() && !all.status().IsRevoked()) return Fail(all.status());
+    if (all.ok())
+      report = std::move(all).value();
+    else
+      report.reviews.emplace_back().status = all.status();
   }
+  for (const auto& r : report.reviews)
+    if (r.status.IsRevoked()) {
+      vault->reset();
+      return WipeRevoked(*dir, r.status);
+    }
   if (options.progress) std::cerr << std::string(60, ' ') << "\r";
   bool ok = PrintReport(report, /*quiet_when_idle=*/false);
   if (report.reviews.empty()) std::cout << "no reviews to sync\n";

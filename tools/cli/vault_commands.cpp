@@ -160,11 +160,34 @@ int RememberStatus(const Context& ctx) {
   return kExitOk;
 }
 
+// vault wipe --yes: the vault destroyed on this device (store::WipeVault).
+// No passphrase: a person who has forgotten it may still end the vault, and
+// anyone at this account could delete the files anyway. --yes is the
+// confirmation; without it nothing happens.
+int Wipe(const Context& ctx, bool confirmed) {
+  auto dir = ctx.VaultDir();
+  if (!dir.ok()) return Fail(dir.status());
+  if (!store::Vault::Exists(*dir)) return Fail(Status::NotFound("there is no vault in " + *dir));
+  if (!confirmed)
+    return UsageError(
+        "vault", "'wipe' destroys the vault in " + *dir +
+                     " for good, with every review in it and any change not yet synced; add --yes to do it");
+  Status s = platform::WipeVault(*dir);
+  if (!s.ok()) return Fail(s.WithContext("the vault was not wiped"));
+  std::cout << "The vault in " << *dir << " has been wiped from this device.\n";
+  return kExitOk;
+}
+
 int VaultSettings(const Context& ctx, const std::vector<std::string>& argv) {
-  auto args = Args::Parse(argv, {}, {});
+  auto args = Args::Parse(argv, {}, {"--yes"});
   if (!args.ok()) return UsageError("vault", args.status().message());
   const auto& pos = args->positional();
-  if (pos.empty()) return UsageError("vault", "needs a setting: remember on|off|status");
+  if (pos.empty()) return UsageError("vault", "needs a setting: remember on|off|status, or wipe");
+  if (pos[0] == "wipe") {
+    if (pos.size() != 1) return UsageError("vault", "'wipe' takes no more arguments");
+    return Wipe(ctx, args->Has("--yes"));
+  }
+  if (args->Has("--yes")) return UsageError("vault", "--yes goes with 'wipe'");
   if (pos[0] != "remember") return UsageError("vault", "unknown setting '" + pos[0] + "'");
   if (pos.size() != 2) return UsageError("vault", "'remember' takes one of on, off, status");
   if (pos[1] == "on") return RememberOn(ctx);
@@ -209,8 +232,9 @@ Runs SQLite's integrity check and decrypts every record and attachment,
 reporting each damaged one by name. Exits 1 if anything is damaged.
 )",
                  Verify});
-  out.push_back({"vault", "vault settings: remember on this device (remember on|off|status)",
+  out.push_back({"vault", "remember the vault on this device, or wipe it (remember on|off|status, wipe)",
                  R"(usage: caseboard-cli vault remember on|off|status
+       caseboard-cli vault wipe --yes
 
 Remembering a vault on this device lets commands unlock it without asking for
 the passphrase. It is off unless you turn it on.
@@ -225,6 +249,12 @@ the passphrase. It is off unless you turn it on.
 Any program you run while your keyring is unlocked can read the secret, so
 remember a vault only on a device that is yours alone. The passphrase always
 keeps working; losing the key store item loses nothing.
+
+  wipe --yes        destroys the vault on this device for good: every file is
+                    overwritten with zeros and removed, with the wrapped vault
+                    key, and the key store item goes too. Changes not yet
+                    synced are lost. Needs no passphrase. A device the board
+                    revokes does this itself at its next sync.
 )",
                  VaultSettings});
 }

@@ -79,7 +79,9 @@ typedef enum caseboard_status {
   CASEBOARD_UNSUPPORTED = 8,      /* a newer format, or a feature this build lacks */
   CASEBOARD_IO_ERROR = 9,         /* the OS or the network refused */
   CASEBOARD_INTERNAL = 10,        /* a bug or an unexpected failure below us */
-  CASEBOARD_CANCELLED = 11        /* the caller cancelled (sync, streaming callbacks) */
+  CASEBOARD_CANCELLED = 11,       /* the caller cancelled (sync, streaming callbacks) */
+  CASEBOARD_REVOKED = 12          /* the board revoked this device: close the vault and
+                                     wipe it (docs/data-protection.md) */
 } caseboard_status;
 
 /* "ok", "invalid_argument", ...: a static string, never freed. */
@@ -123,6 +125,13 @@ CASEBOARD_API int caseboard_vault_is_unlocked(caseboard_vault* vault);
 /* Releases the caller's handle. The vault itself (its file lock, its keys)
  * stays open until its last review and sync handles are closed too. */
 CASEBOARD_API void caseboard_vault_close(caseboard_vault* vault);
+/* Destroys the vault in `dir` for good: every vault file overwritten with
+ * zeros and removed, the wrapped key with them. For a person ending their
+ * work on a device, and for a sync that returns CASEBOARD_REVOKED (the board's
+ * order to a revoked device). Every handle on the vault must be closed first
+ * (else CASEBOARD_BUSY); the app removes any secret it keeps in the OS key
+ * store itself. CASEBOARD_NOT_FOUND when there is no vault. */
+CASEBOARD_API caseboard_status caseboard_vault_wipe(const char* dir, char** error);
 /* This device's identity line ("cbdev1:..."), to give to a review's owner
  * who adds it (assign_role with "device"). Free with caseboard_string_free. */
 CASEBOARD_API caseboard_status caseboard_vault_device(caseboard_vault* vault, char** identity, char** error);

@@ -27,6 +27,7 @@ class Status {
     kUnsupported,      // a newer format or a feature this build does not have
     kIOError,          // the operating system refused a read or write
     kInternal,         // a library we call failed in a way we did not expect
+    kRevoked,          // the board revoked this device: it must wipe its vault
   };
 
   Status() = default;  // OK
@@ -42,6 +43,7 @@ class Status {
   static Status Unsupported(std::string m) { return {Code::kUnsupported, std::move(m)}; }
   static Status IOError(std::string m) { return {Code::kIOError, std::move(m)}; }
   static Status Internal(std::string m) { return {Code::kInternal, std::move(m)}; }
+  static Status Revoked(std::string m) { return {Code::kRevoked, std::move(m)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -50,6 +52,7 @@ class Status {
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsCorruption() const { return code_ == Code::kCorruption; }
   bool IsAuthFailed() const { return code_ == Code::kAuthFailed; }
+  bool IsRevoked() const { return code_ == Code::kRevoked; }
 
   // Adds context in front of the message: "opening record x: <message>".
   Status WithContext(const std::string& context) const {

@@ -82,6 +82,15 @@ struct VerifyReport {
   bool ok() const { return problems.empty(); }
 };
 
+// Destroys the vault in `dir` for good: a lost or revoked device, or a
+// person ending their work. Every vault file is overwritten with zeros,
+// flushed and removed, then the folder if nothing else is in it. The wrapped
+// vault key goes with the database, so even the passphrase no longer opens
+// any copy of the data left on the disk (flash storage may keep old blocks;
+// without the key they are ciphertext). Refused with kBusy while any
+// program has the vault open, and kNotFound when there is no vault.
+Status WipeVault(const std::string& dir);
+
 class Vault {
  public:
   struct CreateOptions {

@@ -103,4 +103,10 @@ Result<bool> ForgetVault(store::Vault& vault);
 // secret no longer fits. The passphrase always works as well.
 Status UnlockRemembered(store::Vault& vault);
 
+// Wipes the vault in `dir` from this device (store::WipeVault), after taking
+// its remembered secret out of the OS key store. For a person ending their
+// work on a device, and for the board's order to a revoked one. The vault
+// must not be open, in this process or another (kBusy).
+Status WipeVault(const std::string& dir);
+
 }  // namespace caseboard::platform
