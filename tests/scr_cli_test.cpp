@@ -252,3 +252,29 @@ TEST_CASE("export: the publication pack as PDF, HTML and DOCX; refused while the
   CHECK(not_published.exit_code == 1);
   CHECK(not_published.err.find("not to publish") != std::string::npos);
 }
+
+TEST_CASE("subject-access: the records concerning a person, as JSON and as an HTML bundle") {
+  TempDir dir;
+  Device lead = MakeDevice(dir, "lead");
+  std::string review = lead.Ok({"scr", "start", "--title", "Child K"});
+  std::string mother =
+      lead.Ok({"scr", "add", review, "person", "group=family", "name=Donna Morton", "pseudonym=Mother"});
+  lead.Ok({"scr", "add", review, "person", "group=practitioner", "name=Sarah Jennings"});
+  lead.Ok(
+      {"scr", "add", review, "conversation", "person=" + mother, "notes=Sarah Jennings <had> not called."});
+  lead.Ok({"scr", "add", review, "finding", "title=Unrelated", "text=Nothing about anyone."});
+  json report = Json(lead, {"scr", "subject-access", review, mother, "--json"});
+  REQUIRE(report["records"].size() == 2);
+  CHECK(report["third_party_marks"] == 1);
+  CHECK(report["records"][1]["marks"][0]["found"] == "Sarah Jennings");
+  CHECK(report["records"][1]["marks"][0]["third_party"] == true);
+
+  std::string html = dir.Sub("sar.html");
+  lead.Ok({"scr", "subject-access", review, mother, "--out", html});
+  std::ifstream in(html);
+  std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(page.find("Sarah Jennings [third party]</mark>") != std::string::npos);
+  CHECK(page.find("&lt;had&gt;") != std::string::npos);
+  CHECK(page.find("Nothing about anyone") == std::string::npos);
+  CHECK(lead.Run({"scr", "subject-access", review, "no-such-person"}).exit_code == 1);
+}

@@ -39,6 +39,7 @@ struct ScrSubcommand {
 void AddScrWorkflowSubcommands(std::vector<ScrSubcommand>& out);
 void AddScrRecordSubcommands(std::vector<ScrSubcommand>& out);
 void AddScrPublicationSubcommands(std::vector<ScrSubcommand>& out);
+void AddScrDataProtectionSubcommands(std::vector<ScrSubcommand>& out);
 
 // Prints a usage error for `scr SUB`.
 int ScrUsage(const std::string& sub, const std::string& message);

@@ -19,6 +19,7 @@ int Scr(const Context& ctx, const std::vector<std::string>& argv) {
   AddScrWorkflowSubcommands(subs);
   AddScrRecordSubcommands(subs);
   AddScrPublicationSubcommands(subs);
+  AddScrDataProtectionSubcommands(subs);
   for (const auto& s : subs)
     if (argv[0] == s.name) return s.run(ctx, {argv.begin() + 1, argv.end()});
   return UsageError("scr", "unknown subcommand '" + argv[0] + "'");
@@ -152,6 +153,9 @@ Running the review
                                                schools, exact ages and flagged details in the
                                                texts destined for publication (exit 1 if any);
                                                --replace-names puts the pseudonyms in
+  scr subject-access REVIEW PERSON [--json] [--out FILE.html]
+                                               every record concerning a person (subject access),
+                                               third-party mentions marked for redaction review
   scr markers REVIEW [--questions] [--json]    the 18 quality markers, their ratings, and the
                                                guidance's questions (markers 1, 7, 8, 15)
   scr markers REVIEW NUMBER met|partly_met|not_met|not_applicable [--notes TEXT]
