@@ -1,4 +1,6 @@
 #include "app.h"
+
+#include "caseboard/domain/access_log.h"
 #include "caseboard/platform/platform.h"
 
 #include <GLFW/glfw3.h>
@@ -109,6 +111,15 @@ void App::Lock() {
   sync_ = {};
   if (vault_) vault_->Lock();
   message_.clear();
+}
+
+bool App::LogAccess(const std::string& action, const std::string& record, const std::string& how) {
+  if (!replica_) return false;
+  auto logged = domain::LogAccess(*replica_, action, record, how);
+  if (!logged.ok())
+    Say("Not shown: this access to a restricted record could not be logged (" + logged.status().message() +
+        ").");
+  return logged.ok();
 }
 
 std::string App::WipeVault() {

@@ -116,6 +116,10 @@ class App {
   review::Replica* open_review() { return replica_.get(); }
   const domain::WorkingCalendar& calendar() const { return calendar_; }
   domain::Date today() const;
+  // Logs that the person opened or exported a restricted record of the open
+  // review (domain/access_log.h). False, with the reason said, when the entry
+  // could not be written: the caller does not show or export the record then.
+  bool LogAccess(const std::string& action, const std::string& record, const std::string& how);
   bool privacy() const { return privacy_; }
   void TogglePrivacy() { privacy_ = !privacy_; }
   bool dark() const { return options_.dark; }

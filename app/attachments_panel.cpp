@@ -305,6 +305,7 @@ bool AddFile(App& app, const std::string& raw_path, const Target* target) {
 void ViewHere(App& app, const FileRow& row) {
   CloseView();
   open_error.clear();
+  if (!app.LogAccess("opened", row.entity, "viewed in the app")) return;
   viewed.entity = row.entity;
   viewed.label = row.name;
   viewed.bytes.reserve(kViewKeep);
@@ -333,6 +334,7 @@ std::string CopyName(const std::string& name) {
 
 void OpenElsewhere(App& app, const FileRow& row) {
   open_error.clear();
+  if (!app.LogAccess("opened", row.entity, "opened in another program")) return;
   review::Replica& r = *app.open_review();
   auto copy = MakePrivateCopy(row.entity, row.name, CopyName(row.name),
                               [&](const store::WriteFn& write) { return r.ExtractFile(row.entity, write); });

@@ -22,9 +22,11 @@ namespace caseboard::app {
 namespace {
 
 // Types whose records are made by their own actions, not a form: signed
-// statements (sign-offs), files, checklist answers, the review itself.
-const std::set<std::string> kNotByForm = {"scr",     "review",        "device",     "checklist_answer",
-                                          "signoff", "board_signoff", "attachment", "quality_marker"};
+// statements (sign-offs), files, checklist answers, the review itself, the
+// access log.
+const std::set<std::string> kNotByForm = {"scr",       "review",        "device",     "checklist_answer",
+                                          "signoff",   "board_signoff", "attachment", "quality_marker",
+                                          "access_log"};
 
 // Entities with values set aside by a concurrent write, and how many;
 // recomputed when the review has new changes.
@@ -210,7 +212,20 @@ void DrawRecordsPanel(App& app, const Pseudonyms& names) {
     auto records = domain::Records(r.document(), type);
     if (records.empty()) continue;
     std::string header = Readable(type) + " (" + std::to_string(records.size()) + ")###" + type;
-    if (!ImGui::CollapsingHeader(header.c_str())) continue;
+    bool open = ImGui::CollapsingHeader(header.c_str());
+    // Opening a kind shows its records: the restricted ones among them are
+    // logged as opened, once per opening (the log itself is not).
+    if (open && ImGui::IsItemToggledOpen() && type != "access_log") {
+      bool logged = true;
+      for (const auto& rec : records)
+        logged = logged && app.LogAccess("opened", rec.id, "the app's Records tab");
+      if (!logged) {
+        ImGui::GetStateStorage()->SetInt(ImGui::GetID(header.c_str()),
+                                         0);  // closed again: nothing shown unlogged
+        continue;
+      }
+    }
+    if (!open) continue;
     ImGui::PushID(type.c_str());
     ImGui::Indent();
     for (const auto& rec : records) DrawRecord(app, r, rec, names, !kNotByForm.count(type));

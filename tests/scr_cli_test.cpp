@@ -278,3 +278,44 @@ TEST_CASE("subject-access: the records concerning a person, as JSON and as an HT
   CHECK(page.find("Nothing about anyone") == std::string::npos);
   CHECK(lead.Run({"scr", "subject-access", review, "no-such-person"}).exit_code == 1);
 }
+
+TEST_CASE(
+    "access-log: exporting restricted records is logged as signed entries only restricted members read") {
+  TempDir dir;
+  Device lead = MakeDevice(dir, "lead");
+  Device reader = MakeDevice(dir, "reader");
+  std::string review = lead.Ok({"scr", "start", "--title", "Child K"});
+  lead.Ok(
+      {"member", "add", review, IdentityOf(reader), "--role", "reader", "--compartments", "general,family"});
+  std::string mother = lead.Ok({"scr", "add", review, "person", "group=family", "name=Donna Morton"});
+  std::string talk = lead.Ok({"scr", "add", review, "conversation", "person=" + mother,
+                              "notes=Disclosed in confidence.", "--compartment", "restricted"});
+  lead.Ok({"scr", "add", review, "conversation", "person=" + mother, "notes=An ordinary visit."});
+  std::string file = dir.Sub("statement.txt");
+  { std::ofstream(file) << "a restricted statement"; }
+  std::string attachment = lead.Ok({"attach", review, file, "--compartment", "restricted"});
+  CHECK(lead.Ok({"scr", "access-log", review}).find("no restricted record has been") != std::string::npos);
+
+  lead.Ok({"scr", "subject-access", review, mother, "--out", dir.Sub("sar.html")});
+  lead.Ok({"extract", review, attachment, "--out", dir.Sub("out.txt")});
+  CHECK((std::filesystem::status(dir.Sub("out.txt")).permissions() & std::filesystem::perms::group_read) ==
+        std::filesystem::perms::none);
+  json log = Json(lead, {"scr", "access-log", review, "--json"});
+  REQUIRE(log.size() == 2);  // the restricted conversation and the file; not the ordinary visit
+  CHECK(log[0]["action"] == "exported");
+  CHECK(log[0]["record"] == talk);
+  CHECK(log[0]["how"] == "subject access bundle");
+  CHECK(log[1]["record"] == attachment);
+  std::string device = lead.Ok({"whoami"}).substr(10, 32);
+  CHECK(log[1]["device"] == device);
+
+  // The entries travel as signed changes; a member without the restricted
+  // compartment gets neither the records nor the log.
+  std::string changes = dir.Sub("changes");
+  lead.Ok({"changes", "export", review, "--out", changes});
+  reader.Ok({"changes", "import", changes});
+  CHECK(Json(reader, {"scr", "list", review, "conversation", "--json"}).size() == 1);  // the ordinary visit
+  CliRun blind = reader.Run({"scr", "access-log", review});
+  CHECK(blind.exit_code == 1);
+  CHECK(blind.err.find("restricted compartment") != std::string::npos);
+}

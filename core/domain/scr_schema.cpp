@@ -408,6 +408,11 @@ crdt::Schema ScrSchema() {
   // A detail a reviewer judged identifying (an unusual job, a rare event):
   // the publication check looks for it. In the family compartment, like the people.
   s.Add({"identifying_detail", "family", {{"detail", kString}, {"why", kText}}});
+  // Who opened, exported or printed a restricted record (access_log.h): in
+  // the restricted compartment, signed by the device that made the access.
+  s.Add({"access_log",
+         "restricted",
+         {{"action", Enum({"opened", "exported", "printed"})}, {"record", kString}, {"how", kString}}});
   s.Add({"board_response", "general", {{"text", kText}, {"agreed_on", kDate}, {"sent_on", kDate}}});
   s.Add({"media_statement",
          "general",

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "caseboard/domain/access_log.h"
 #include "commands.h"
 
 namespace caseboard::cli {
@@ -44,6 +45,9 @@ int Extract(const Context& ctx, const std::vector<std::string>& argv) {
   if (!vault.ok()) return Fail(vault.status());
   auto r = ctx.OpenReview(**vault, pos[0]);
   if (!r.ok()) return Fail(r.status());
+  // A restricted file leaves the vault only with its entry in the access log.
+  if (auto logged = domain::LogAccess(**r, "exported", pos[1], "caseboard-cli extract"); !logged.ok())
+    return Fail(logged.status().WithContext("not extracted: the access could not be logged"));
   // Written beside the target and renamed only once complete and verified,
   // so a damaged attachment never leaves a plausible-looking partial file.
   std::string tmp = *out_path + ".partial";
@@ -51,6 +55,10 @@ int Extract(const Context& ctx, const std::vector<std::string>& argv) {
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return Fail(Status::IOError("cannot write " + tmp));
+    // Plaintext case material: readable by this user only, before a byte is written.
+    std::filesystem::permissions(tmp,
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::replace);
     s = (*r)->ExtractFile(pos[1], [&](ByteView data) {
       out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
       return out ? Status::Ok() : Status::IOError("writing " + tmp + " failed (disk full?)");

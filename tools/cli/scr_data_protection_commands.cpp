@@ -1,7 +1,9 @@
 // scr subject-access: every record of a review that concerns one person
 // (subject_access.h), as JSON or as an HTML bundle for redaction review.
+// scr access-log: who opened, exported or printed which restricted record.
 #include <iostream>
 
+#include "caseboard/domain/access_log.h"
 #include "caseboard/domain/subject_access.h"
 #include "caseboard/export/pack_export.h"
 #include "caseboard/export/subject_access_export.h"
@@ -51,6 +53,12 @@ int SubjectAccess(const Context& ctx, const std::vector<std::string>& argv) {
   if (!o.ok()) return Fail(o.status());
   auto report = domain::FindSubjectRecords(*o->replica, args->positional()[1]);
   if (!report.ok()) return Fail(report.status());
+  // Restricted records leave the vault only with their entries in the access log.
+  for (const auto& rec : report->records) {
+    auto logged = domain::LogAccess(*o->replica, "exported", rec.id, "subject access bundle");
+    if (!logged.ok())
+      return Fail(logged.status().WithContext("nothing exported: the access could not be logged"));
+  }
   if (auto out = args->Get("--out")) {
     Status s = exporting::WriteFile(*out, exporting::RenderSubjectAccessHtml(*report));
     if (!s.ok()) return Fail(s);
@@ -71,10 +79,40 @@ int SubjectAccess(const Context& ctx, const std::vector<std::string>& argv) {
   return kExitOk;
 }
 
+int AccessLogCmd(const Context& ctx, const std::vector<std::string>& argv) {
+  auto args = Args::Parse(argv, {}, {"--json"});
+  if (!args.ok()) return ScrUsage("access-log", args.status().message());
+  if (args->positional().size() != 1) return ScrUsage("access-log", "takes the review id");
+  auto o = OpenScrReview(ctx, args->positional()[0]);
+  if (!o.ok()) return Fail(o.status());
+  if (!o->replica->has_key("restricted"))
+    return Fail(Status::InvalidArgument(
+        "the access log is in the review's restricted compartment, which this device cannot read"));
+  auto log = domain::AccessLog(o->replica->document());
+  if (args->Has("--json")) {
+    json out = json::array();
+    for (const auto& e : log)
+      out.push_back({{"at", e.at},
+                     {"device", e.device},
+                     {"action", e.action},
+                     {"record", e.record},
+                     {"record_type", e.record_type},
+                     {"how", e.how}});
+    std::cout << out.dump(2) << "\n";
+    return kExitOk;
+  }
+  for (const auto& e : log)
+    std::cout << e.at << "  device " << e.device << "  " << e.action << "  " << e.record_type << " "
+              << e.record << "  (" << e.how << ")\n";
+  if (log.empty()) std::cout << "no restricted record has been opened, exported or printed\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddScrDataProtectionSubcommands(std::vector<ScrSubcommand>& out) {
   out.push_back({"subject-access", SubjectAccess});
+  out.push_back({"access-log", AccessLogCmd});
 }
 
 }  // namespace caseboard::cli

@@ -156,6 +156,8 @@ Running the review
   scr subject-access REVIEW PERSON [--json] [--out FILE.html]
                                                every record concerning a person (subject access),
                                                third-party mentions marked for redaction review
+  scr access-log REVIEW [--json]               who opened, exported or printed which restricted
+                                               record (signed entries, restricted compartment)
   scr markers REVIEW [--questions] [--json]    the 18 quality markers, their ratings, and the
                                                guidance's questions (markers 1, 7, 8, 15)
   scr markers REVIEW NUMBER met|partly_met|not_met|not_applicable [--notes TEXT]
