@@ -65,6 +65,7 @@ void OnDrop(GLFWwindow*, int count, const char** paths) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  caseboard::platform::HardenProcess();
   caseboard::app::Options options;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];

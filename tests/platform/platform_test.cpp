@@ -2,6 +2,8 @@
 // unlock slot that "remember on this device" is built on. No key store here:
 // key_store_test runs against a real keyring daemon.
 #include <doctest/doctest.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -354,4 +356,23 @@ TEST_CASE("vault remember on: without a reachable key store it says so and chang
   CliRun help = Cli({"vault", "--help"});
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("usage: caseboard-cli vault remember on|off|status") != std::string::npos);
+}
+
+TEST_CASE("HardenProcess: no core dumps, and not dumpable outside sanitizer builds") {
+  // In a child, so the test runner itself stays as it was.
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    caseboard::platform::HardenProcess();
+    struct rlimit core {};
+    if (getrlimit(RLIMIT_CORE, &core) != 0 || core.rlim_cur != 0 || core.rlim_max != 0) _exit(1);
+#if !defined(__SANITIZE_ADDRESS__)
+    if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0) _exit(2);
+#endif
+    _exit(0);
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }

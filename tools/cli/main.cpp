@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "caseboard/platform/platform.h"
 #include "commands.h"
 
 using caseboard::cli::Command;
@@ -38,6 +39,7 @@ void PrintUsage(const std::vector<Command>& commands) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  caseboard::platform::HardenProcess();
   std::vector<Command> commands;
   caseboard::cli::AddVaultCommands(commands);
   caseboard::cli::AddReviewCommands(commands);

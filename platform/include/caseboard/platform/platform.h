@@ -103,6 +103,13 @@ Result<bool> ForgetVault(store::Vault& vault);
 // secret no longer fits. The passphrase always works as well.
 Status UnlockRemembered(store::Vault& vault);
 
+// Keeps this process's memory (keys, decrypted records) out of core dumps
+// and away from other processes of the same user: no core file is written,
+// and the process is not dumpable (so not ptrace-able without privilege).
+// Called first thing by the app and the CLI. Best effort: a failure is not
+// an error. (Sanitizer builds stay dumpable: LeakSanitizer needs ptrace.)
+void HardenProcess();
+
 // Wipes the vault in `dir` from this device (store::WipeVault), after taking
 // its remembered secret out of the OS key store. For a person ending their
 // work on a device, and for the board's order to a revoked one. The vault
