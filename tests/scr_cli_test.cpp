@@ -319,3 +319,22 @@ TEST_CASE(
   CHECK(blind.exit_code == 1);
   CHECK(blind.err.find("restricted compartment") != std::string::npos);
 }
+
+TEST_CASE("retention: the board's periods, what is due (exit 1), and a legal hold") {
+  TempDir dir;
+  Device admin = MakeDevice(dir, "admin");
+  std::string review = admin.Ok({"scr", "start", "--title", "Child K"});
+  admin.Ok({"scr", "add", review, "publication_plan", "decision=publish", "publish_on=2024-03-01"});
+  admin.Ok({"scr", "set", review, "retention", "starts_from=published", "interviews_years=1",
+            "final_report_years=25"});
+  CliRun due = admin.Run({"scr", "retention", review, "--today", "2025-03-01", "--json"});
+  CHECK(due.exit_code == 1);
+  json r = json::parse(due.out);
+  CHECK(r["kinds"][1]["kind"] == "interviews");
+  CHECK(r["kinds"][1]["state"] == "due");
+  CHECK(r["kinds"][3]["due"] == "2049-03-01");
+  admin.Ok({"scr", "set", review, "retention", "legal_hold=true", "hold_reason=Inquest pending"});
+  CliRun held = admin.Run({"scr", "retention", review, "--today", "2025-03-01"});
+  CHECK(held.exit_code == 0);
+  CHECK(held.out.find("LEGAL HOLD: nothing may be destroyed (Inquest pending)") != std::string::npos);
+}

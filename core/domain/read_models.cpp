@@ -3,6 +3,7 @@
 #include "caseboard/domain/read_models.h"
 
 #include "caseboard/domain/publication_check.h"
+#include "caseboard/domain/retention.h"
 
 #include <algorithm>
 
@@ -196,7 +197,8 @@ const std::vector<std::string>& ReadModelNames() {
                                                   "chair",           "checklists",    "key_question_history",
                                                   "signoffs",        "chronology",    "markers",
                                                   "recommendations", "frameworks",    "categories",
-                                                  "roles",           "methodologies", "publication_check"};
+                                                  "roles",           "methodologies", "publication_check",
+                                                  "retention"};
   return kNames;
 }
 
@@ -205,6 +207,22 @@ Result<json> ReadModel(ScrReview& review, const std::string& name, const json& p
   CB_RETURN_IF_ERROR(params::RequireObject(p, "the read model's parameters"));
   if (name == "status") return StatusModel(review, context);
   if (name == "deadlines") return DeadlinesModel(review, p, context);
+  if (name == "retention") {
+    RetentionReport r = CheckRetention(review.replica().document(), context.today);
+    json items = json::array();
+    for (const auto& i : r.items)
+      items.push_back({{"kind", i.kind},
+                       {"name", i.name},
+                       {"years", i.years < 0 ? json(nullptr) : json(i.years)},
+                       {"due", i.due},
+                       {"state", i.state},
+                       {"records", i.records}});
+    return json{{"starts_from", r.starts_from},
+                {"start", r.start},
+                {"legal_hold", r.legal_hold},
+                {"hold_reason", r.hold_reason},
+                {"kinds", items}};
+  }
   if (name == "records") return RecordsModel(review, p);
   if (name == "chair") return ChairModel(review);
   if (name == "checklists") return ChecklistsModel(review, p);

@@ -66,6 +66,8 @@ Result<std::string> ScrReview::Advance(const WorkingCalendar& calendar, Date tod
     int i = f->StageIndex(st.stage);
     next["stage"] = i + 1 < static_cast<int>(f->stages.size()) ? f->stages[static_cast<size_t>(i + 1)].id
                                                                : std::string(kStageComplete);
+    // A completed review is closed too: its retention periods start (retention.h).
+    if (next["stage"] == kStageComplete) next["closed_on"] = FormatDate(today);
   }
   CB_RETURN_IF_ERROR(replica_.SetFields(scr->id, next));
   return next["stage"].get<std::string>();

@@ -408,6 +408,19 @@ crdt::Schema ScrSchema() {
   // A detail a reviewer judged identifying (an unusual job, a rare event):
   // the publication check looks for it. In the family compartment, like the people.
   s.Add({"identifying_detail", "family", {{"detail", kString}, {"why", kText}}});
+  // The retention schedule (retention.h): years per kind of material,
+  // counted from closing or publication, and the legal hold.
+  s.Add({"retention",
+         "general",
+         {{"starts_from", Enum({"closed", "published"})},
+          {"working_notes_years", kInt},
+          {"interviews_years", kInt},
+          {"agency_reports_years", kInt},
+          {"final_report_years", kInt},
+          {"legal_hold", kBool},
+          {"hold_reason", kText},
+          {"hold_set_on", kDate},
+          {"hold_set_by", kString}}});
   // Who opened, exported or printed a restricted record (access_log.h): in
   // the restricted compartment, signed by the device that made the access.
   s.Add({"access_log",

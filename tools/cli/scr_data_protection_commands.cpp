@@ -108,11 +108,50 @@ int AccessLogCmd(const Context& ctx, const std::vector<std::string>& argv) {
   return kExitOk;
 }
 
+// Exit 1 when something is due for destruction, so a board's script can act.
+int Retention(const Context& ctx, const std::vector<std::string>& argv) {
+  auto args = Args::Parse(argv, {"--today"}, {"--json"});
+  if (!args.ok()) return ScrUsage("retention", args.status().message());
+  if (args->positional().size() != 1) return ScrUsage("retention", "takes the review id");
+  auto d = OpenDatedScr(ctx, *args);
+  if (!d.ok()) return Fail(d.status());
+  auto model = ReadDatedModel(*d, "retention", json::object());
+  if (!model.ok()) return Fail(model.status());
+  const json& r = *model;
+  bool due = false;
+  for (const auto& k : r["kinds"]) due |= k["state"] == "due";
+  if (args->Has("--json")) {
+    std::cout << r.dump(2) << "\n";
+    return due ? kExitFailed : kExitOk;
+  }
+  if (r["legal_hold"].get<bool>())
+    std::cout << "LEGAL HOLD: nothing may be destroyed (" << r["hold_reason"].get<std::string>() << ")\n";
+  std::cout << "periods run from when the review was " << r["starts_from"].get<std::string>() << ": "
+            << (r["start"].get<std::string>().empty() ? "not yet" : r["start"].get<std::string>()) << "\n";
+  for (const auto& k : r["kinds"]) {
+    std::string state = k["state"], line;
+    if (state == "not_set")
+      line = "kept: the board has not set a period";
+    else if (state == "no_start")
+      line = std::to_string(k["years"].get<int>()) + " years, not started";
+    else if (state == "kept")
+      line = "kept until " + k["due"].get<std::string>();
+    else if (state == "due")
+      line = "DUE for destruction since " + k["due"].get<std::string>();
+    else
+      line = "on legal hold";
+    std::cout << k["name"].get<std::string>() << " (" << k["records"].get<size_t>() << " records): " << line
+              << "\n";
+  }
+  return due ? kExitFailed : kExitOk;
+}
+
 }  // namespace
 
 void AddScrDataProtectionSubcommands(std::vector<ScrSubcommand>& out) {
   out.push_back({"subject-access", SubjectAccess});
   out.push_back({"access-log", AccessLogCmd});
+  out.push_back({"retention", Retention});
 }
 
 }  // namespace caseboard::cli

@@ -156,6 +156,10 @@ Running the review
   scr subject-access REVIEW PERSON [--json] [--out FILE.html]
                                                every record concerning a person (subject access),
                                                third-party mentions marked for redaction review
+  scr retention REVIEW [--today DATE] [--json] how long each kind of material is kept, what is
+                                               due for destruction (exit 1 if any), legal hold;
+                                               set with: scr set REVIEW retention
+                                               interviews_years=N ... legal_hold=true hold_reason=...
   scr access-log REVIEW [--json]               who opened, exported or printed which restricted
                                                record (signed entries, restricted compartment)
   scr markers REVIEW [--questions] [--json]    the 18 quality markers, their ratings, and the
