@@ -1028,3 +1028,18 @@ TEST_CASE("two devices each record the referral offline: both see the same two, 
   CHECK(First(a.replica->document(), "referral")->id == First(b->document(), "referral")->id);
   CHECK(st_a.ToJson() == st_b->ToJson());
 }
+
+TEST_CASE("publication plan: at least 12 months online, and a decision not to publish needs its reasons") {
+  Review r;
+  std::string plan =
+      r.Set("publication_plan",
+            {{"decision", "publish"}, {"publish_on", "2025-03-10"}, {"online_until", "2026-03-09"}});
+  CHECK(AnyWarning(r.Status("2025-03-10"), "at least 12 months from publication (2026-03-10)"));
+  REQUIRE(r.scr->UpdateRecord(plan, {{"online_until", "2026-03-10"}}).ok());
+  CHECK_FALSE(AnyWarning(r.Status("2025-03-10"), "12 months"));
+
+  REQUIRE(r.scr->UpdateRecord(plan, {{"decision", "not_publish"}}).ok());
+  CHECK(AnyWarning(r.Status("2025-03-10"), "A decision not to publish needs its reasons"));
+  REQUIRE(r.scr->UpdateRecord(plan, {{"reasons", "Publication would put a sibling at risk."}}).ok());
+  CHECK_FALSE(AnyWarning(r.Status("2025-03-10"), "not to publish"));
+}
