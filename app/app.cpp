@@ -304,6 +304,7 @@ void App::DropOpenReview() {
   ForgetRecordForm();
   ForgetRecordsPanel();
   ForgetPublicationPanel();
+  ForgetDataProtectionPanel();
   ForgetAttachmentsPanel();
   WipeWidgetMemory();
   replica_.reset();

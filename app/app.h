@@ -228,6 +228,9 @@ void ForgetRecordsPanel();  // the sign-off being written, and cached checks
 // The publication check's hits, each with one-click replacement of names.
 void DrawPublicationPanel(App& app);
 void ForgetPublicationPanel();
+// Retention and legal hold, subject access bundles, the access log (data_protection_panel.cpp).
+void DrawDataProtectionPanel(App& app, const Pseudonyms& names);
+void ForgetDataProtectionPanel();
 
 // The sync panel: joining a board, syncing, progress and what went wrong.
 void DrawSyncPanel(App& app);

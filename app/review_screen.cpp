@@ -148,6 +148,10 @@ void DrawReviewScreen(App& app) {
     DrawPublicationPanel(app);
     ImGui::EndTabItem();
   }
+  if (ImGui::BeginTabItem("Data protection")) {
+    DrawDataProtectionPanel(app, names);
+    ImGui::EndTabItem();
+  }
   ImGui::EndTabBar();
 }
 

@@ -4,6 +4,8 @@
 # puts the pseudonym in; the pack is then exported as PDF and as DOCX to a
 # path typed into the tab. Checked afterwards with pdftotext and unzip: the
 # files hold the report with the pseudonym, not the name, and are not drafts.
+# The Data protection tab exports a subject access bundle for the child; the
+# restricted conversation in it is logged, and the log shows the entry.
 # Then the vault is wiped from the Vault menu: cancelled once (nothing
 # happens), then confirmed (the vault folder is gone).
 # Screenshots are kept in OUT as test artefacts.
@@ -44,15 +46,25 @@ session() {
   click 162 292                 # "Word (DOCX)": the path's extension follows
   click 1216 325                # "Export"
   shot 05-docx
+  click_wait 580 90             # the Data protection tab
+  shot 06-data-protection
+  click 160 335                 # the person combo
+  click 160 362                 # its first person: the child
+  click 720 335                 # the bundle's path
+  xdotool key ctrl+a
+  type_text "$OUT/sar.html"
+  click 1190 335                # "Export bundle"
+  shot 07-bundle-exported
+  [ -f "$OUT/sar.html" ] || fail "no subject access bundle was exported"
   click 30 14                   # the Vault menu
   click 120 60                  # "Wipe this vault from this device..."
-  shot 06-wipe-asked
+  shot 08-wipe-asked
   click 560 445                 # "Cancel"
   [ -f "$VAULT/vault.db" ] || fail "cancelling the wipe wiped the vault"
   click 30 14
   click 120 60
   click_wait 445 445            # "Wipe the vault for good"
-  shot 07-wiped
+  shot 09-wiped
   [ ! -e "$VAULT" ] || fail "the vault is still there after the confirmed wipe"
   xdotool key ctrl+q
   for _ in $(seq 100); do kill -0 $app 2>/dev/null || break; sleep 0.1; done
@@ -67,7 +79,10 @@ export CASEBOARD_PASSPHRASE=$PASS
 cli() { "$CLI" --vault "$VAULT" "$@"; }
 cli init --scrypt-n 16384 >/dev/null
 REVIEW=$(cli scr start --title "Child K")
-cli scr add "$REVIEW" person group=child "name=Kayleigh Morton" "pseudonym=Child K" >/dev/null
+CHILD=$(cli scr add "$REVIEW" person group=child "name=Kayleigh Morton" "pseudonym=Child K")
+cli scr add "$REVIEW" person group=practitioner "name=Sarah Jennings" >/dev/null
+cli scr add "$REVIEW" conversation "person=$CHILD" "notes=Told Sarah Jennings about home." \
+  --compartment restricted >/dev/null
 cli scr add "$REVIEW" report_section part=final_report order=1 "title=What happened" \
   "text=Kayleigh was seen at school by her teacher." >/dev/null
 unset CASEBOARD_PASSPHRASE
@@ -83,4 +98,7 @@ unzip -p "$OUT/pack.docx" word/document.xml | grep -q "Child K was seen at schoo
   fail "the DOCX lacks the report"
 [ "$(stat -c %a "$OUT/pack.pdf")" = 600 ] || fail "the export is readable by others"
 grep -q "caseboard: vault wiped" "$OUT/app.log" || fail "the app did not report the wipe"
+grep -q "Sarah Jennings \[third party\]</mark>" "$OUT/sar.html" || fail "the bundle does not mark the third party"
+grep -q "Told" "$OUT/sar.html" || fail "the bundle lacks the restricted conversation"
+[ "$(stat -c %a "$OUT/sar.html")" = 600 ] || fail "the bundle is readable by others"
 echo "gui_publication_test: ok"
