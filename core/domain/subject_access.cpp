@@ -19,13 +19,12 @@ std::string Display(const nlohmann::json& v) {
   return v.dump();
 }
 
-// Every name and pseudonym in `text`, longest first and never overlapping.
+// Every name and pseudonym in `text`, in text order and never overlapping
+// (ScanText returns its hits so).
 std::vector<SubjectMark> Marks(const std::string& text, const Identifiers& names) {
   std::vector<SubjectMark> marks;
   for (const auto& h : ScanText(text, names))
     if (h.kind == "name") marks.push_back({h.offset, h.found.size(), false, h.person});
-  std::sort(marks.begin(), marks.end(),
-            [](const SubjectMark& a, const SubjectMark& b) { return a.offset < b.offset; });
   return marks;
 }
 
