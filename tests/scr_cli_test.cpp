@@ -320,11 +320,13 @@ TEST_CASE(
   CHECK(blind.err.find("restricted compartment") != std::string::npos);
 }
 
-TEST_CASE("retention: the board's periods, what is due (exit 1), and a legal hold") {
+TEST_CASE("retention: the board's periods, what is due (exit 1), a legal hold, and destruction") {
   TempDir dir;
   Device admin = MakeDevice(dir, "admin");
   std::string review = admin.Ok({"scr", "start", "--title", "Child K"});
   admin.Ok({"scr", "add", review, "publication_plan", "decision=publish", "publish_on=2024-03-01"});
+  admin.Ok(
+      {"scr", "add", review, "conversation", "kind=interview", "notes=Grandmother: RETAINED-MARKER-881"});
   admin.Ok({"scr", "set", review, "retention", "starts_from=published", "interviews_years=1",
             "final_report_years=25"});
   CliRun due = admin.Run({"scr", "retention", review, "--today", "2025-03-01", "--json"});
@@ -337,4 +339,29 @@ TEST_CASE("retention: the board's periods, what is due (exit 1), and a legal hol
   CliRun held = admin.Run({"scr", "retention", review, "--today", "2025-03-01"});
   CHECK(held.exit_code == 0);
   CHECK(held.out.find("LEGAL HOLD: nothing may be destroyed (Inquest pending)") != std::string::npos);
+
+  // Destruction: refused under the hold, and before the period has run out.
+  CliRun refused = admin.Run({"scr", "destroy", review, "interviews", "--yes", "--today", "2025-03-01"});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err.find("legal hold") != std::string::npos);
+  CHECK(Json(admin, {"scr", "list", review, "conversation", "--json"}).size() == 1);
+  admin.Ok({"scr", "set", review, "retention", "legal_hold=false"});
+  CliRun early = admin.Run({"scr", "destroy", review, "interviews", "--yes", "--today", "2025-02-28"});
+  CHECK(early.exit_code == 1);
+  CHECK(early.err.find("kept until 2025-03-01") != std::string::npos);
+  // Without --yes nothing happens.
+  CliRun unconfirmed = admin.Run({"scr", "destroy", review, "interviews", "--today", "2025-03-01"});
+  CHECK(unconfirmed.exit_code == 2);
+  CHECK(Json(admin, {"scr", "list", review, "conversation", "--json"}).size() == 1);
+  std::string done = admin.Ok({"scr", "destroy", review, "interviews", "--yes", "--today", "2025-03-01"});
+  CHECK(done.find("Destroyed 1 interviews records") != std::string::npos);
+  CHECK(Json(admin, {"scr", "list", review, "conversation", "--json"}).empty());
+  json after = Json(admin, {"scr", "retention", review, "--today", "2025-03-01", "--json"});
+  CHECK(after["kinds"][1]["state"] == "done");
+  REQUIRE(after["destructions"].size() == 1);
+  CHECK(after["destructions"][0]["what"] == "interviews");
+  CHECK(after["destructions"][0]["records"] == 1);
+  CHECK(after["destructions"][0]["on"].get<std::string>().size() == 10);
+  // Nothing is left to destroy, so the schedule no longer reports it due.
+  CHECK(admin.Run({"scr", "retention", review, "--today", "2025-03-01"}).exit_code == 0);
 }

@@ -1,6 +1,7 @@
 #include "caseboard/crdt/change.h"
 
 #include "caseboard/crdt/cbor.h"
+#include "caseboard/crdt/husk.h"
 #include "caseboard/crypto/aead.h"
 #include "caseboard/crypto/hash.h"
 
@@ -86,6 +87,7 @@ Result<Change> SealChange(const ChangeHeader& header, const std::vector<Op>& ops
 }
 
 Result<Change> ParseChange(ByteView sealed) {
+  if (IsHusk(sealed)) return ParseHusk(sealed);
   if (sealed.size() > kMaxChangeBytes) return Status::InvalidArgument("change is larger than the limit");
   auto decoded = DecodeCbor(sealed);
   if (!decoded.ok()) return Status::InvalidArgument("not a Caseboard change: " + decoded.status().message());
@@ -112,11 +114,17 @@ Result<Change> ParseChange(ByteView sealed) {
 }
 
 Status VerifyChangeSignature(const Change& change, ByteView signing_key) {
+  // A husk's own signature is its destroyer's: VerifyHuskSignature.
+  if (change.husk) return Status::AuthFailed("a husk carries no signature of its author");
   return crypto::Ed25519Verify(signing_key, SignedMessage(change.header_bytes, change.body),
                                change.signature);
 }
 
 Result<std::vector<Op>> OpenChangeOps(const Change& change, const crypto::SecureBytes* key) {
+  if (change.husk) {
+    if (key == nullptr) return Status::Locked("no key for compartment " + change.header.compartment);
+    return OpenHuskOps(change, *key);
+  }
   Result<json> ops = Status::InvalidArgument("no ops");
   if (change.header.compartment == kMembership) {
     ops = DecodeCbor(change.body);

@@ -72,6 +72,19 @@ Status CheckMembershipOp(const Op& op) {
       return Status::InvalidArgument("keys needs d, c, ep and box");
     return Status::Ok();
   }
+  if (kind == "destroy") {
+    // Names only ids and hashes: the destruction record holds no content.
+    if (!Str(op, "what") || !IsId(op["what"].get<std::string>()) || !op.contains("e") ||
+        !op["e"].is_array() || !op.contains("h") || !op["h"].is_array())
+      return Status::InvalidArgument("destroy needs what, e and h");
+    for (const auto& e : op["e"])
+      if (!e.is_string() || !IsId(e.get<std::string>()))
+        return Status::InvalidArgument("destroy names a record by something other than its id");
+    for (const auto& h : op["h"])
+      if (!h.is_binary() || h.get_binary().size() != 32)
+        return Status::InvalidArgument("destroy names a change by something other than its hash");
+    return Status::Ok();
+  }
   return Status::InvalidArgument("unknown membership op '" + (IsValidUtf8(kind) ? kind : "?") + "'");
 }
 

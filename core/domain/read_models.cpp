@@ -217,11 +217,18 @@ Result<json> ReadModel(ScrReview& review, const std::string& name, const json& p
                        {"due", i.due},
                        {"state", i.state},
                        {"records", i.records}});
-    return json{{"starts_from", r.starts_from},
-                {"start", r.start},
-                {"legal_hold", r.legal_hold},
-                {"hold_reason", r.hold_reason},
-                {"kinds", items}};
+    // The destruction records: who, when, what kind, how much; never what it was.
+    json destructions = json::array();
+    for (const auto& d : review.replica().Destructions())
+      destructions.push_back(
+          {{"change", d.change},
+           {"on", FormatDate(CivilFromDays(static_cast<int64_t>(d.hlc.wall_ms / 86400000)))},
+           {"device", d.author},
+           {"what", d.what},
+           {"records", d.records},
+           {"changes", d.changes}});
+    return json{{"starts_from", r.starts_from}, {"start", r.start}, {"legal_hold", r.legal_hold},
+                {"hold_reason", r.hold_reason}, {"kinds", items},   {"destructions", destructions}};
   }
   if (name == "records") return RecordsModel(review, p);
   if (name == "chair") return ChairModel(review);

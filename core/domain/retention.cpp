@@ -1,5 +1,7 @@
 #include "caseboard/domain/retention.h"
 
+#include <algorithm>
+
 #include "caseboard/domain/records.h"
 
 namespace caseboard::domain {
@@ -58,7 +60,7 @@ RetentionReport CheckRetention(const crdt::Document& doc, Date today) {
       } else {
         Date due = AfterYears(*start, item.years);
         item.due = FormatDate(due);
-        item.state = today >= due ? "due" : "kept";
+        item.state = today >= due ? (item.records ? "due" : "done") : "kept";
       }
     }
     if (report.legal_hold) item.state = "held";
@@ -83,11 +85,26 @@ Status DestructionAllowed(const crdt::Document& doc, const std::string& kind, Da
     if (item.state == "no_start")
       return Status::InvalidArgument(item.name + ": the review has not been " + report.starts_from +
                                      ", so its retention period has not started");
+    if (item.state == "done")
+      return Status::NotFound(item.name + ": nothing of this kind is left to destroy");
     if (item.state == "kept") return Status::InvalidArgument(item.name + " must be kept until " + item.due);
     return Status::Ok();
   }
   return Status::InvalidArgument("unknown kind of material '" + kind +
                                  "' (working_notes, interviews, agency_reports, final_report)");
+}
+
+Result<size_t> DestroyKind(review::Replica& replica, const std::string& kind, Date today) {
+  CB_RETURN_IF_ERROR(DestructionAllowed(replica.document(), kind, today));
+  std::set<std::string> ids;
+  for (const auto& k : RetentionKinds()) {
+    if (k.id != kind) continue;
+    // Deleted records too: their content is still in the history.
+    for (const auto& [id, e] : replica.document().entities())
+      if (std::find(k.types.begin(), k.types.end(), e.type()) != k.types.end()) ids.insert(id);
+  }
+  CB_RETURN_IF_ERROR(replica.Destroy(kind, ids).status());
+  return ids.size();
 }
 
 }  // namespace caseboard::domain

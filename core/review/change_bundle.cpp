@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "caseboard/crdt/cbor.h"
+#include "caseboard/crdt/husk.h"
 
 namespace caseboard::review {
 namespace {
@@ -18,6 +19,8 @@ Result<ChangeBundle> CollectChanges(const Replica& replica) {
   ChangeBundle bundle;
   bundle.review = replica.id();
   CB_RETURN_IF_ERROR(replica.ForEachChange([&](const crdt::Change& c) {
+    // A husk this device made for itself vouches for nothing elsewhere.
+    if (c.husk && !crdt::HuskIsSigned(c)) return Status::Ok();
     bundle.changes.push_back(c.sealed);
     return Status::Ok();
   }));

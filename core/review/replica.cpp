@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "caseboard/crdt/husk.h"
 #include "caseboard/crypto/aead.h"
 #include "caseboard/crypto/hash.h"
 
@@ -81,7 +82,13 @@ const crdt::Membership& Replica::MembershipAt(uint32_t mset) {
 
 void Replica::RefoldMembership() {
   std::vector<Hash> all;
-  for (const auto& [h, mc] : mchanges_) all.push_back(h);
+  destroyed_.clear();
+  for (const auto& [h, mc] : mchanges_) {
+    all.push_back(h);
+    for (const auto& op : mc.ops)
+      if (op["o"] == "destroy")
+        for (const auto& e : op["e"]) destroyed_.emplace(e.get<std::string>(), h);
+  }
   membership_ = MembershipAt(InternMset(std::move(all)));
 }
 
@@ -133,9 +140,14 @@ Result<ReceiveResult> Replica::Evaluate(const Change& change, const std::vector<
     // signature; membership, sequence and schema are still judged below.
     auto checked = preverified_.find(change.hash);
     bool verified = checked != preverified_.end() && checked->second == author->identity.signing_key;
-    if (!sealed_here && !verified && !crdt::VerifyChangeSignature(change, author->identity.signing_key).ok())
+    // A husk's author signature went with the destroyed bytes: ConfirmHusk
+    // checks the destroying owner's instead.
+    if (!sealed_here && !verified && !change.husk &&
+        !crdt::VerifyChangeSignature(change, author->identity.signing_key).ok())
       return Quarantined(change, "signature does not verify (forged or altered)");
-    if (membership_change) {
+    if (membership_change && change.husk) {
+      return Quarantined(change, "only changes to records can be husked, not membership changes");
+    } else if (membership_change) {
       if (!m.IsOwner(h.author))
         return Quarantined(change, "only an owner may change the review's membership");
     } else if (!crdt::IsCompartment(h.compartment)) {
@@ -164,6 +176,21 @@ Result<ReceiveResult> Replica::Evaluate(const Change& change, const std::vector<
   // authorised, so it joins the history graph whatever its ops hold: every
   // replica must judge it alike, whether or not it holds the key yet.
   uint32_t past = InternMset(mset);
+  if (change.husk) {
+    ApplyVerified(change, nullptr, past);
+    husks_.emplace(change.hash, change);
+    ConfirmHusk(change.hash);
+    if (husks_.count(change.hash))
+      return ReceiveResult{
+          Outcome::kUnreadable, change.HashHex(),
+          "its content was destroyed; waiting for the destruction record that vouches for it"};
+    if (auto q = quarantine_.find(change.hash); q != quarantine_.end())
+      return ReceiveResult{Outcome::kQuarantined, change.HashHex(), q->second.reason, true};
+    if (unreadable_.count(change.hash))
+      return ReceiveResult{Outcome::kUnreadable, change.HashHex(),
+                           "this device has no key for the " + h.compartment + " compartment"};
+    return ReceiveResult{Outcome::kApplied, change.HashHex(), ""};
+  }
   auto in_graph_quarantine = [&](const std::string& reason) {
     ApplyVerified(change, nullptr, past);
     ReceiveResult r = Quarantined(change, reason);
@@ -206,6 +233,7 @@ Result<ReceiveResult> Replica::Evaluate(const Change& change, const std::vector<
 
 Status Replica::CheckContentOps(const std::vector<crdt::Op>& ops) const {
   for (size_t i = 0; i < ops.size(); ++i) {
+    if (ops[i].is_null()) continue;  // a destroyed op's place in a husk
     Status s = crdt::CheckOp(options_.schema, ops[i]);
     if (!s.ok()) return Status::InvalidArgument("op " + std::to_string(i) + ": " + s.message());
   }
@@ -245,6 +273,7 @@ void Replica::ApplyVerified(const Change& change, const std::vector<crdt::Op>* o
     mchanges_[change.hash] = MembershipChange{h.hlc, h.author, *ops};
     RefoldMembership();
     (void)ApplyKeyEnvelopes(*ops);
+    ApplyDestroy(change.hash, *ops);
     return;
   }
   ApplyOps(change, *ops);
@@ -263,6 +292,13 @@ void Replica::ApplyOps(const Change& change, const std::vector<crdt::Op>& ops) {
       from.seen.emplace_back(device, vc[index]);
   }
   for (size_t i = 0; i < ops.size(); ++i) {
+    if (ops[i].is_null()) continue;  // destroyed (a husk's residue)
+    if (destroyed_.count(ops[i]["e"].get<std::string>())) {
+      // Written to a record destroyed meanwhile (offline, concurrently):
+      // dropped, and the change is husked in the log at the next Flush.
+      husk_log_due_ = true;
+      continue;
+    }
     uint32_t index = static_cast<uint32_t>(i);
     doc_.Apply(ops[i], crdt::Stamp{h.hlc, h.author, index}, h.compartment,
                crdt::Stamp::Tag(h.author, h.seq, index), &from);
@@ -455,6 +491,14 @@ Result<std::vector<ReceiveResult>> Replica::ReceiveAll(const std::vector<Bytes>&
       hashes.push_back(hash);
       continue;
     }
+    if (change->husk && !crdt::HuskIsSigned(*change)) {
+      // Only this device's own log holds unsigned husks.
+      Hash hash = crypto::Sha256(bytes);
+      results.push_back(
+          {Outcome::kQuarantined, ToHex(hash), "a husk must be signed by the owner who destroyed"});
+      hashes.push_back(hash);
+      continue;
+    }
     hashes.push_back(change->hash);
     auto r = Process(std::move(change).value(), /*log_it=*/true);
     if (!r.ok()) {
@@ -474,7 +518,7 @@ Result<std::vector<ReceiveResult>> Replica::ReceiveAll(const std::vector<Bytes>&
     if (r.outcome != Outcome::kPending && r.outcome != Outcome::kUnreadable) continue;
     if (quarantine_.count(h)) {
       r = {Outcome::kQuarantined, r.hash, quarantine_[h].reason, quarantine_[h].in_graph};
-    } else if (nodes_.count(h) && !unreadable_.count(h)) {
+    } else if (nodes_.count(h) && !unreadable_.count(h) && !husks_.count(h)) {
       r = {Outcome::kApplied, r.hash, ""};
     } else if (held_.count(h)) {
       r.outcome = Outcome::kHeld;

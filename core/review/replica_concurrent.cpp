@@ -39,7 +39,7 @@ Result<std::vector<ConcurrentValue>> Replica::ConcurrentValues(
     if (lane == vc_index_.end()) return Status::Ok();
     for (size_t i = 0; i < ops->size(); ++i) {
       const crdt::Op& op = (*ops)[i];
-      if (op.value("o", "") != "set") continue;
+      if (!op.is_object() || op.value("o", "") != "set") continue;  // null: destroyed (a husk)
       std::string e = op.value("e", "");
       if (entity && e != *entity) continue;
       writes[{e, op.value("f", "")}].push_back(Write{crdt::Stamp{h.hlc, h.author, static_cast<uint32_t>(i)},

@@ -197,6 +197,8 @@ Status Replica::Load() {
         if (!c.ok()) return Status::Corruption("review snapshot holds a malformed change");
         if (s.at("unreadable_hashes").contains(c->HashHex())) {
           unreadable_.emplace(c->hash, std::move(c).value());
+        } else if (c->husk && nodes_.count(c->hash)) {
+          husks_.emplace(c->hash, std::move(c).value());  // in the graph, its destroy change not here yet
         } else {
           CB_RETURN_IF_ERROR(Process(std::move(c).value(), /*log_it=*/false).status());
         }
@@ -275,6 +277,7 @@ Status Replica::WriteBatched() {
 
 Status Replica::Flush() {
   CB_RETURN_IF_ERROR(WriteBatched());
+  if (husk_log_due_) return HuskLog();  // which also writes a snapshot
   // A snapshot writes the whole graph, so in a long history they are spaced
   // out in proportion to it: the cost per change stays constant.
   if (since_snapshot_ >= std::max<size_t>(options_.snapshot_every, nodes_.size() / 4)) return Snapshot();
@@ -303,7 +306,7 @@ Status Replica::Snapshot() {
     heads[compartment] = std::move(list);
   }
   json waiting = json::array(), unreadable_hashes = json::object();
-  for (const auto* group : {&pending_, &held_, &unreadable_})
+  for (const auto* group : {&pending_, &held_, &unreadable_, &husks_})
     for (const auto& [h, c] : *group) waiting.push_back(json::binary_t(c.sealed));
   for (const auto& [h, c] : unreadable_) unreadable_hashes[c.HashHex()] = true;
   json s = {{"v", kSnapshotVersion},   {"log", next_log_},
@@ -359,6 +362,9 @@ std::vector<Problem> Replica::Problems() const {
   }
   for (const auto& [h, c] : held_)
     out.push_back({c.HashHex(), c.header.author, c.header.seq, "held", HeldReason(c.header.hlc)});
+  for (const auto& [h, c] : husks_)
+    out.push_back({c.HashHex(), c.header.author, c.header.seq, "waiting",
+                   "its content was destroyed; waiting for the destruction record that vouches for it"});
   return out;
 }
 
@@ -387,6 +393,7 @@ Result<std::vector<HistoryEntry>> Replica::History(const std::optional<std::stri
     auto ops = crdt::OpenChangeOps(c, c.header.compartment == crdt::kMembership ? nullptr : key);
     if (!ops.ok()) return Status::Ok();
     for (const auto& op : *ops) {
+      if (!op.is_object()) continue;  // destroyed (a husk)
       HistoryEntry e{c.header.hlc, c.header.author, c.HashHex(), op.value("o", ""), "", "", nullptr};
       if (c.header.compartment == crdt::kMembership) {
         if (e.op == "keys") continue;  // key envelopes are not part of the audit trail

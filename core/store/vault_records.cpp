@@ -82,6 +82,11 @@ Status Vault::Write(const WriteBatch& batch) {
   return txn->Commit();
 }
 
+Status Vault::Checkpoint() {
+  CB_RETURN_IF_ERROR(impl_->RequireUnlocked());
+  return impl_->db->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
 Result<SecureBytes> Vault::Get(const RecordKey& key) const {
   CB_RETURN_IF_ERROR(impl_->RequireUnlocked());
   CB_RETURN_IF_ERROR(CheckKey(key));

@@ -70,7 +70,10 @@ Result<Window> ReadWindow(const review::Replica& replica, uint64_t from,
             w.truncated = true;
             return Status::Busy("window full");  // stops the scan; w.truncated says it was us
           }
-          bool known = on_board.count(c.HashHex()) != 0;
+          // A husk in the log is this device's own (unsigned) or came from
+          // the board: either way it is not sent. Signed husks for the board
+          // go from the destroying device's queue (PushHusks).
+          bool known = c.husk || on_board.count(c.HashHex()) != 0;
           w.entries.push_back({index, known ? Bytes() : c.sealed, known});
           bytes += known ? 0 : c.sealed.size();
         }
@@ -129,6 +132,7 @@ class ReviewSync {
     if (!HasData()) return Status::Ok();
     RemoveRevoked();
     CB_RETURN_IF_ERROR(Push());
+    CB_RETURN_IF_ERROR(PushHusks());
     FileSyncCounts files;
     Status moved = SyncFiles(*s_.client, *replica_, s_.vault, opts_, &files);
     out_.files_sent = files.uploaded;
@@ -249,6 +253,35 @@ class ReviewSync {
         return Status::Ok();
       }
     }
+  }
+
+  // Husks of changes this device destroyed, which the board puts in place of
+  // its copies. After Push, so the destroy change they name is there first.
+  Status PushHusks() {
+    CB_ASSIGN_OR_RETURN(auto husks, replica_->OutgoingHusks());
+    size_t i = 0;
+    while (i < husks.size()) {
+      PushRequest request;
+      std::vector<std::string> hashes;
+      size_t bytes = 0;
+      for (; i < husks.size() && request.changes.size() < kMaxPushChanges; ++i) {
+        if (!request.changes.empty() && bytes + husks[i].second.size() > opts_.max_push_bytes) break;
+        bytes += husks[i].second.size();
+        hashes.push_back(husks[i].first);
+        request.changes.push_back(std::move(husks[i].second));
+      }
+      CB_ASSIGN_OR_RETURN(PushResponse response, s_.client->Push(id_, request));
+      for (size_t k = 0; k < response.results.size() && k < hashes.size(); ++k) {
+        const PushResult& r = response.results[k];
+        if (!r.error.empty()) {
+          out_.refused.push_back({r.hash, r.error});
+          continue;  // kept, and sent again at the next sync
+        }
+        CB_RETURN_IF_ERROR(replica_->HuskDelivered(hashes[k]));
+      }
+      out_.head = std::max(out_.head, response.head);
+    }
+    return Status::Ok();
   }
 
   void Acknowledge(const PushResponse& response) {

@@ -126,6 +126,7 @@ class Board {
   // `entry` for a membership change.
   std::optional<ApiError> CheckChange(PushContext& ctx, ByteView sealed, crdt::Change* change,
                                       MembershipFold::Entry* entry);
+  std::optional<ApiError> CheckHusk(PushContext& ctx, ByteView sealed, crdt::Change* husk);
   std::optional<ApiError> CheckGenesis(PushContext& ctx, const crdt::Change& change,
                                        MembershipFold::Entry* entry);
   void Notify(const std::string& review);

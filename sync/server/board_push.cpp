@@ -1,8 +1,10 @@
 // Push: the checks of docs/protocol.md ("Push"), in the order listed there,
 // for every change of a request; then one transaction for all accepted ones.
+#include <algorithm>
 #include <set>
 
 #include "board.h"
+#include "caseboard/crdt/husk.h"
 #include "caseboard/crypto/hash.h"
 #include "caseboard/store/device_identity.h"
 
@@ -49,6 +51,8 @@ ApiResult<sync::PushResponse> Board::Push(const std::string& device, const std::
   }
 
   sync::PushResponse out;
+  std::vector<StoredChange> husks;  // replace stored changes once the accepted ones are in
+  std::vector<size_t> husk_at;
   std::vector<StoredChange> accepted;
   std::vector<size_t> accepted_at;           // index in out.results of each accepted change
   std::map<std::string, size_t> first_seen;  // hash -> index of its first copy in this push
@@ -56,6 +60,18 @@ ApiResult<sync::PushResponse> Board::Push(const std::string& device, const std::
   for (size_t i = 0; i < request.changes.size(); ++i) {
     const Bytes& sealed = request.changes[i];
     sync::PushResult& result = out.results.emplace_back();
+    if (crdt::IsHusk(sealed)) {
+      crdt::Change husk;
+      auto refused = CheckHusk(ctx, sealed, &husk);
+      result.hash = husk.HashHex();
+      if (refused) {
+        result.error = Refusal(*refused);
+      } else {
+        husks.push_back({0, result.hash, husk.header.compartment, husk.header.author, 0, sealed});
+        husk_at.push_back(i);
+      }
+      continue;
+    }
     result.hash = ToHex(crypto::Sha256(sealed));
     if (auto [it, fresh] = first_seen.emplace(result.hash, i); !fresh) {
       repeats.emplace_back(i, it->second);
@@ -90,13 +106,22 @@ ApiResult<sync::PushResponse> Board::Push(const std::string& device, const std::
     for (size_t k = 0; k < seqs->size(); ++k) out.results[accepted_at[k]].seq = (*seqs)[k];
     head = std::max(head, seqs->back());
   }
+  for (size_t k = 0; k < husks.size(); ++k) {
+    auto seq = store_->PutHusk(review, NowMs(), husks[k]);
+    if (!seq.ok()) {
+      out.results[husk_at[k]].error = Refusal(ApiError::FromStatus(seq.status()));
+      continue;
+    }
+    out.results[husk_at[k]].seq = *seq;
+    head = std::max(head, *seq);
+  }
   for (const auto& [i, first] : repeats) {
     out.results[i].seq = out.results[first].seq;
     out.results[i].error = out.results[first].error;
   }
   out.head = head;
   lock.unlock();
-  if (!accepted.empty()) Notify(review);
+  if (!accepted.empty() || !husks.empty()) Notify(review);
   return out;
 }
 
@@ -142,6 +167,35 @@ std::optional<ApiError> Board::CheckChange(PushContext& ctx, ByteView sealed, cr
     if (!checked.ok()) return ApiError::BadRequest("membership change: " + checked.status().message());
     *entry = std::move(checked).value();
   }
+  return std::nullopt;
+}
+
+// A husk (crdt/husk.h) in place of a stored change: only as the destroy
+// change it names says, and signed by that change's author (an owner, or the
+// destroy change would not have been accepted). The board cannot open the
+// residue; it checks what vouches for it, as every device will.
+std::optional<ApiError> Board::CheckHusk(PushContext& ctx, ByteView sealed, crdt::Change* husk) {
+  if (ctx.creating) return ApiError::Conflict("a husk cannot be pushed before its review is on the board");
+  auto parsed = crdt::ParseHusk(sealed);
+  if (!parsed.ok()) return ApiError::BadRequest(parsed.status().message());
+  *husk = std::move(parsed).value();
+  if (husk->header.review != ctx.review) return ApiError::BadRequest("the husk belongs to another review");
+  if (husk->header.compartment == crdt::kMembership)
+    return ApiError::BadRequest("membership changes are never husked");
+  const MembershipFold::Entry* destroy = ctx.fold.Find(ToHex(husk->destroy));
+  if (!destroy)
+    return ApiError::Conflict("the destroy change this husk names is not on the board; push it first");
+  bool named = false;
+  for (const auto& op : destroy->ops)
+    if (op["o"] == "destroy")
+      for (const auto& h : op["h"])
+        named |= h.is_binary() && std::equal(h.get_binary().begin(), h.get_binary().end(), husk->hash.begin(),
+                                             husk->hash.end());
+  if (!named) return ApiError::Forbidden("the destroy change it names does not name this change");
+  auto owner = ctx.fold.membership().members().find(destroy->author);
+  if (owner == ctx.fold.membership().members().end() ||
+      !crdt::VerifyHuskSignature(*husk, owner->second.identity.signing_key).ok())
+    return ApiError::Forbidden("the husk is not signed by the owner who destroyed");
   return std::nullopt;
 }
 

@@ -25,6 +25,12 @@ void MembershipFold::Add(Entry entry) {
     for (const auto& op : e.ops) membership_.Apply(op);
 }
 
+const MembershipFold::Entry* MembershipFold::Find(const std::string& hash) const {
+  for (const Entry& e : entries_)
+    if (e.hash == hash) return &e;
+  return nullptr;
+}
+
 Status CheckMembershipOps(const std::vector<crdt::Op>& ops, bool is_genesis) {
   if (ops.empty()) return Status::InvalidArgument("a membership change needs at least one op");
   for (size_t i = 0; i < ops.size(); ++i) {

@@ -30,6 +30,8 @@ class MembershipFold {
 
   const crdt::Membership& membership() const { return membership_; }
   size_t size() const { return entries_.size(); }
+  // The accepted membership change with this hash (hex), or nullptr.
+  const Entry* Find(const std::string& hash) const;
 
  private:
   std::vector<Entry> entries_;  // in fold order

@@ -251,6 +251,34 @@ class PgStore final : public ServerStore {
     return seqs;
   }
 
+  Result<uint64_t> PutHusk(const std::string& review, uint64_t now_ms, const StoredChange& husk) override {
+    std::optional<uint64_t> seq;
+    Status done = InTransaction([&]() -> Status {
+      seq.reset();
+      CB_ASSIGN_OR_RETURN(Rows r,
+                          Exec("SELECT seq, size FROM changes WHERE review = $1 AND hash = $2 FOR UPDATE",
+                               {review, husk.hash}));
+      if (r.size() == 0) return Status::Ok();
+      seq = r.U64(0, 0);
+      uint64_t old_size = r.U64(0, 1);
+      CB_RETURN_IF_ERROR(Run("UPDATE changes SET sealed = $1, size = $2 WHERE review = $3 AND seq = $4",
+                             {ByteView(husk.sealed), uint64_t{husk.sealed.size()}, review, *seq}));
+      return Run("UPDATE reviews SET bytes = bytes - $1 + $2 WHERE id = $3",
+                 {old_size, uint64_t{husk.sealed.size()}, review});
+    });
+    if (!done.ok()) return done;
+    if (seq) {
+      // The old row version stays in the table's pages until vacuumed;
+      // VACUUM (which cannot run in a transaction) makes the space free.
+      // How soon freed space is overwritten is up to PostgreSQL: see
+      // docs/data-protection.md.
+      (void)Run("VACUUM changes", {});
+      return *seq;
+    }
+    CB_ASSIGN_OR_RETURN(auto seqs, AppendChanges(review, false, now_ms, {husk}));
+    return seqs.front();
+  }
+
   Result<std::vector<StoredChange>> ReadChanges(const std::string& review, uint64_t after, size_t limit,
                                                 size_t max_bytes,
                                                 const std::vector<std::string>& compartments,

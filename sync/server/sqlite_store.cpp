@@ -89,6 +89,8 @@ class SqliteStore final : public ServerStore {
     CB_RETURN_IF_ERROR(db_->Exec("PRAGMA journal_mode = WAL"));
     CB_RETURN_IF_ERROR(db_->Exec("PRAGMA synchronous = FULL"));
     CB_RETURN_IF_ERROR(db_->Exec("PRAGMA foreign_keys = ON"));
+    // Freed pages are zeroed: a destroyed change's bytes (PutHusk) do not linger in the file.
+    CB_RETURN_IF_ERROR(db_->Exec("PRAGMA secure_delete = ON"));
     CB_ASSIGN_OR_RETURN(Stmt version, db_->Prepare("PRAGMA user_version"));
     CB_ASSIGN_OR_RETURN(bool row, version.Step());
     int64_t v = row ? version.Int(0) : 0;
@@ -269,6 +271,35 @@ class SqliteStore final : public ServerStore {
     CB_RETURN_IF_ERROR(s.Bind(1, head).Bind(2, bytes).Bind(3, review).Run());
     CB_RETURN_IF_ERROR(tx->Commit());
     return seqs;
+  }
+
+  Result<uint64_t> PutHusk(const std::string& review, uint64_t now_ms, const StoredChange& husk) override {
+    {
+      CB_ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
+      CB_ASSIGN_OR_RETURN(Stmt find,
+                          db_->Prepare("SELECT seq, size FROM changes WHERE review = ? AND hash = ?"));
+      CB_ASSIGN_OR_RETURN(bool found, find.Bind(1, review).Bind(2, husk.hash).Step());
+      if (found) {
+        uint64_t seq = find.U64(0), old_size = find.U64(1);
+        CB_ASSIGN_OR_RETURN(Stmt put, db_->Prepare("UPDATE changes SET sealed = ?, size = ? "
+                                                   "WHERE review = ? AND seq = ?"));
+        CB_RETURN_IF_ERROR(put.Bind(1, ByteView(husk.sealed))
+                               .Bind(2, static_cast<uint64_t>(husk.sealed.size()))
+                               .Bind(3, review)
+                               .Bind(4, seq)
+                               .Run());
+        CB_ASSIGN_OR_RETURN(Stmt sum, db_->Prepare("UPDATE reviews SET bytes = bytes - ? + ? WHERE id = ?"));
+        CB_RETURN_IF_ERROR(
+            sum.Bind(1, old_size).Bind(2, static_cast<uint64_t>(husk.sealed.size())).Bind(3, review).Run());
+        CB_RETURN_IF_ERROR(tx->Commit());
+        // secure_delete zeroed the old pages; the checkpoint empties the
+        // write-ahead log, which may still hold copies of them.
+        CB_RETURN_IF_ERROR(db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+        return seq;
+      }
+    }
+    CB_ASSIGN_OR_RETURN(auto seqs, AppendChanges(review, false, now_ms, {husk}));
+    return seqs.front();
   }
 
   Result<std::vector<StoredChange>> ReadChanges(const std::string& review, uint64_t after, size_t limit,

@@ -107,6 +107,12 @@ class ServerStore {
                                                         const std::vector<std::string>& compartments,
                                                         bool with_bytes) = 0;
 
+  // Puts a husk (crdt/husk.h) in the place of the stored change whose hash is
+  // `husk.hash`, so that the change's sealed bytes are gone from the store,
+  // or appends it as the review's next change if the board never had the
+  // original (later changes still name it). Returns its sequence number.
+  virtual Result<uint64_t> PutHusk(const std::string& review, uint64_t now_ms, const StoredChange& husk) = 0;
+
   // ---- Files: sealed pieces of attachments, by the name clients give them ----
   // Keeps piece `index` of a file of `chunks` pieces. A piece already kept is
   // left as it is (uploads are resumed and repeated); kInvalidArgument if the

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "caseboard/domain/access_log.h"
+#include "caseboard/domain/retention.h"
 #include "caseboard/domain/subject_access.h"
 #include "caseboard/export/pack_export.h"
 #include "caseboard/export/subject_access_export.h"
@@ -143,7 +144,37 @@ int Retention(const Context& ctx, const std::vector<std::string>& argv) {
     std::cout << k["name"].get<std::string>() << " (" << k["records"].get<size_t>() << " records): " << line
               << "\n";
   }
+  for (const auto& x : r["destructions"])
+    std::cout << "destroyed " << x["on"].get<std::string>() << " by device " << x["device"].get<std::string>()
+              << ": " << x["what"].get<std::string>() << ", " << x["records"].get<size_t>() << " records, "
+              << x["changes"].get<size_t>() << " changes husked\n";
   return due ? kExitFailed : kExitOk;
+}
+
+// scr destroy REVIEW KIND --yes: what the schedule says is due, destroyed on
+// every device and the board (domain::DestroyKind). Refused under a legal
+// hold or before the period has run out; --yes is the confirmation.
+int Destroy(const Context& ctx, const std::vector<std::string>& argv) {
+  auto args = Args::Parse(argv, {"--today"}, {"--yes"});
+  if (!args.ok()) return ScrUsage("destroy", args.status().message());
+  if (args->positional().size() != 2) return ScrUsage("destroy", "takes REVIEW KIND");
+  const std::string& kind = args->positional()[1];
+  auto today = Today(args->Get("--today"));
+  if (!today.ok()) return Fail(today.status());
+  auto o = OpenScrReview(ctx, args->positional()[0]);
+  if (!o.ok()) return Fail(o.status());
+  // Checked before asking for --yes, so that a refusal is said at once.
+  Status allowed = domain::DestructionAllowed(o->replica->document(), kind, *today);
+  if (!allowed.ok()) return Fail(allowed.WithContext("nothing destroyed"));
+  if (!args->Has("--yes"))
+    return ScrUsage("destroy", "this destroys every " + kind +
+                                   " record of the review on every device and on the board, for good; "
+                                   "add --yes to do it");
+  auto n = domain::DestroyKind(*o->replica, kind, *today);
+  if (!n.ok()) return Fail(n.status().WithContext("nothing destroyed"));
+  std::cout << "Destroyed " << *n << " " << kind << " records. Other devices and the board "
+            << "remove them at their next sync; the destruction record holds no content.\n";
+  return kExitOk;
 }
 
 }  // namespace
@@ -152,6 +183,7 @@ void AddScrDataProtectionSubcommands(std::vector<ScrSubcommand>& out) {
   out.push_back({"subject-access", SubjectAccess});
   out.push_back({"access-log", AccessLogCmd});
   out.push_back({"retention", Retention});
+  out.push_back({"destroy", Destroy});
 }
 
 }  // namespace caseboard::cli

@@ -160,6 +160,9 @@ Running the review
                                                due for destruction (exit 1 if any), legal hold;
                                                set with: scr set REVIEW retention
                                                interviews_years=N ... legal_hold=true hold_reason=...
+  scr destroy REVIEW KIND --yes [--today DATE] destroys a kind of material that is due (working_notes,
+                                               interviews, agency_reports, final_report) on every
+                                               device and the board; refused under a legal hold
   scr access-log REVIEW [--json]               who opened, exported or printed which restricted
                                                record (signed entries, restricted compartment)
   scr markers REVIEW [--questions] [--json]    the 18 quality markers, their ratings, and the

@@ -50,6 +50,11 @@ struct Change {
   crypto::Ed25519Signature signature{};
   Bytes sealed;
   Hash hash{};
+  // A husk (husk.h) stands in for a change whose content was destroyed:
+  // `hash` is then the original change's hash, `body` the sealed residue,
+  // `destroy` the hash of the destruction record that allowed it.
+  bool husk = false;
+  Hash destroy{};
 
   std::string HashHex() const { return ToHex(hash); }
 };
@@ -66,7 +71,8 @@ Result<Change> ParseChange(ByteView sealed);
 
 Status VerifyChangeSignature(const Change& change, ByteView signing_key);
 
-// Decrypts (or, for membership, decodes) the ops of a verified change.
+// Decrypts (or, for membership, decodes) the ops of a verified change. For a
+// husk, the residue: the original ops with destroyed ones replaced by null.
 Result<std::vector<Op>> OpenChangeOps(const Change& change, const crypto::SecureBytes* key);
 
 }  // namespace caseboard::crdt

@@ -92,6 +92,9 @@ class Document {
              const TextSequence::Provenance* from = nullptr);
 
   const Entity* Find(const std::string& id) const;
+  // Forgets an entity entirely, tombstones and text history included (for
+  // destruction under a retention schedule; see Replica::Destroy).
+  void Erase(const std::string& id) { entities_.erase(id); }
   // The text field of a visible entity, created empty if never edited, for
   // local editing; nullptr if there is no such entity or text field.
   TextSequence* EditableText(const Schema& schema, const std::string& id, const std::string& field);

@@ -15,6 +15,7 @@
 
 #include "caseboard/crdt/document.h"
 #include "caseboard/domain/calendar.h"
+#include "caseboard/review/replica.h"
 #include "caseboard/status.h"
 
 namespace caseboard::domain {
@@ -28,9 +29,11 @@ const std::vector<RetentionKind>& RetentionKinds();
 
 struct RetentionItem {
   std::string kind, name;
-  int years = -1;      // -1: the board has not set a period
-  std::string due;     // the date its period runs out ("" when it cannot be known yet)
-  std::string state;   // "not_set", "no_start" (review not closed or published), "kept", "due", "held"
+  int years = -1;   // -1: the board has not set a period
+  std::string due;  // the date its period runs out ("" when it cannot be known yet)
+  // "not_set", "no_start" (review not closed or published), "kept", "due",
+  // "done" (due, and nothing of the kind is left), "held"
+  std::string state;
   size_t records = 0;  // how many records of the kind the review holds
 };
 
@@ -47,5 +50,10 @@ RetentionReport CheckRetention(const crdt::Document& doc, Date today);
 // Whether a kind may be destroyed today: refused while a legal hold is on
 // (saying why and since when), and before its period has run out.
 Status DestructionAllowed(const crdt::Document& doc, const std::string& kind, Date today);
+
+// Destroys every record of `kind` in the review, deleted ones included, once
+// DestructionAllowed says so (Replica::Destroy: on every device and the
+// board, through one owner-signed change). Returns how many records went.
+Result<size_t> DestroyKind(review::Replica& replica, const std::string& kind, Date today);
 
 }  // namespace caseboard::domain

@@ -67,6 +67,17 @@ struct Problem {
   bool in_graph = false;
 };
 
+// A destruction under the retention schedule, as its record holds it: who,
+// when, what kind and how much, and never what it was.
+struct Destruction {
+  std::string change;  // hash hex of the destroy change
+  clock::Hlc hlc;
+  std::string author;  // the owner device that destroyed
+  std::string what;    // the kind of material ("working_notes", ...)
+  size_t records = 0;
+  size_t changes = 0;  // changes husked
+};
+
 struct HistoryEntry {
   clock::Hlc hlc;
   std::string author;
@@ -177,6 +188,21 @@ class Replica {
   // Removes a device and starts a new key epoch that it never receives.
   Status RemoveMember(const std::string& device_id);
 
+  // ---- Destruction (owners only; see husk.h). ----
+  // Destroys `entities` (records of the kind `what`): one owner-signed
+  // "destroy" change names them and every change that wrote to them. Each
+  // device that applies it forgets the records and replaces those changes in
+  // its vault by husks that keep only the other records' ops; this device
+  // also queues signed husks for the board (OutgoingHusks), which replaces
+  // its stored copies. Ops on a destroyed record that arrive later (made
+  // offline, concurrently) are dropped on arrival in the same way. The caller
+  // checks the retention schedule and legal hold first (domain/retention.h).
+  Result<crdt::Hash> Destroy(const std::string& what, const std::set<std::string>& entities);
+  std::vector<Destruction> Destructions() const;
+  // Signed husks still to be sent to the board, as (hash hex, husk bytes).
+  Result<std::vector<std::pair<std::string, Bytes>>> OutgoingHusks() const;
+  Status HuskDelivered(const std::string& hash_hex);
+
   // ---- Signed statements (sign-offs over a record's content). ----
   // Signs `message` with this device's key; the signature as hex.
   Result<std::string> SignStatement(ByteView message) const;
@@ -285,6 +311,12 @@ class Replica {
   const std::string* DeviceEntity(const std::string& device_id) const;  // id of its "device" entity
 
   void LogChange(const crdt::Change& change);
+  void ApplyDestroy(const crdt::Hash& destroy, const std::vector<crdt::Op>& ops);
+  // Applies a husk's residue once the destroy change that vouches for it is here.
+  void ConfirmHusk(const crdt::Hash& hash);
+  // Replaces every log entry and quarantine record holding ops on destroyed
+  // records, then rewrites the snapshot and empties the vault's write-ahead log.
+  Status HuskLog();
   void Quarantine(const crdt::Change& change, const std::string& reason, bool in_graph);
   bool Known(const crdt::Hash& hash) const;
   Status WriteBatched();  // writes pending log, key and quarantine records
@@ -324,6 +356,10 @@ class Replica {
   std::multimap<crdt::Hash, crdt::Hash> waiting_on_;
   std::map<crdt::Hash, crdt::Change> held_;        // author's clock too far ahead
   std::map<crdt::Hash, crdt::Change> unreadable_;  // no key for its compartment and epoch
+  std::map<crdt::Hash, crdt::Change> husks_;       // husks whose destroy change is not here yet
+  // Destroyed entity -> the destroy change that named it (from mchanges_).
+  std::map<std::string, crdt::Hash> destroyed_;
+  bool husk_log_due_ = false;  // a destroy change was applied: HuskLog at the next Flush
   std::map<crdt::Hash, Problem> quarantine_;
 
   std::map<std::pair<std::string, uint32_t>, crypto::SecureBytes> keys_;

@@ -161,6 +161,10 @@ class Vault {
   Result<crypto::SecureBytes> Get(const RecordKey& key) const;
   Status Delete(const RecordKey& key);
   Status Write(const WriteBatch& batch);
+  // Moves everything written so far from the write-ahead log into the vault
+  // file and empties the log. With secure_delete on, what was overwritten or
+  // deleted is then gone from both files (destruction relies on it).
+  Status Checkpoint();
   // Visits the records of (review, kind) in id order until `visit` returns
   // false, starting at the first id >= `from`.
   Status Scan(std::string_view review, std::string_view kind,

@@ -1,0 +1,240 @@
+// Destruction under the retention schedule: the destroy change, husks, and
+// keeping destroyed records out of this device's vault for good.
+//
+// What "gone" means here: no op on a destroyed record is left in the
+// document, the snapshot, the change log or the quarantine records, and the
+// vault's write-ahead log is emptied afterwards (the vault runs with
+// secure_delete, so freed pages are zeroed). The destroy change itself holds
+// only ids and hashes.
+#include <algorithm>
+
+#include "caseboard/crdt/cbor.h"
+#include "caseboard/crdt/husk.h"
+#include "caseboard/review/replica.h"
+
+namespace caseboard::review {
+
+using crdt::Change;
+using crdt::Hash;
+using nlohmann::json;
+
+namespace {
+
+// The entity an op writes to ("" for a null op, which a husk leaves where a
+// destroyed op was).
+std::string EntityOf(const crdt::Op& op) {
+  if (!op.is_object() || !op.contains("e") || !op["e"].is_string()) return "";
+  return op["e"].get<std::string>();
+}
+
+// `ops` with every op on an entity `gone` names replaced by null, so that the
+// ops kept keep their places (their stamps include their index).
+template <typename Gone>
+std::vector<crdt::Op> Without(const std::vector<crdt::Op>& ops, const Gone& gone, bool* touched) {
+  std::vector<crdt::Op> out;
+  out.reserve(ops.size());
+  *touched = false;
+  for (const auto& op : ops) {
+    std::string e = EntityOf(op);
+    if (!e.empty() && gone(e)) {
+      out.push_back(nullptr);
+      *touched = true;
+    } else {
+      out.push_back(op);
+    }
+  }
+  return out;
+}
+
+const Hash* NamedHash(const json& h) {
+  return h.is_binary() && h.get_binary().size() == 32 ? reinterpret_cast<const Hash*>(h.get_binary().data())
+                                                      : nullptr;
+}
+
+}  // namespace
+
+Result<Hash> Replica::Destroy(const std::string& what, const std::set<std::string>& entities) {
+  CB_RETURN_IF_ERROR(FlushText());
+  if (!membership_.IsOwner(device_id_))
+    return Status::AuthFailed("only an owner of this review can destroy its records");
+  if (!IsId(what)) return Status::InvalidArgument("name the kind of material destroyed with a plain id");
+  std::set<std::string> targets;
+  for (const auto& e : entities)
+    if (!destroyed_.count(e)) targets.insert(e);
+  if (targets.empty()) return Status::InvalidArgument("there is nothing of that kind left to destroy");
+  for (const auto& e : targets)
+    if (!IsId(e)) return Status::InvalidArgument("'" + e + "' is not a record id");
+
+  // Every change that wrote to them, as this device holds it, with what the
+  // husk keeps. A change this device cannot read is left to a device that can.
+  struct Touched {
+    Change change;
+    std::vector<crdt::Op> residue;
+  };
+  std::vector<Touched> touched;
+  auto gone = [&](const std::string& e) { return targets.count(e) != 0; };
+  CB_RETURN_IF_ERROR(ForEachChange([&](const Change& c) {
+    if (c.husk || c.header.compartment == crdt::kMembership) return Status::Ok();
+    const crypto::SecureBytes* key = Key(c.header.compartment, c.header.epoch);
+    if (!key) return Status::Ok();
+    auto ops = crdt::OpenChangeOps(c, key);
+    if (!ops.ok()) return Status::Ok();
+    bool hit = false;
+    std::vector<crdt::Op> residue = Without(*ops, gone, &hit);
+    if (hit) touched.push_back({c, std::move(residue)});
+    return Status::Ok();
+  }));
+
+  json ids = json::array(), hashes = json::array();
+  for (const auto& e : targets) ids.push_back(e);
+  for (const auto& t : touched)
+    hashes.push_back(json::binary_t(std::vector<uint8_t>(t.change.hash.begin(), t.change.hash.end())));
+  // Applying it (ApplyDestroy) forgets the records and husks this vault's log.
+  CB_ASSIGN_OR_RETURN(
+      Hash destroy,
+      CommitLocal(crdt::kMembership, {{{"o", "destroy"}, {"what", what}, {"e", ids}, {"h", hashes}}}));
+
+  // Signed husks for the board, which holds the originals (or, for changes
+  // never sent, needs something to stand in their place in the graph).
+  crdt::Signer sign = [&](ByteView message) { return vault_.SignAsDevice(message); };
+  for (const auto& t : touched) {
+    const crypto::SecureBytes* key = Key(t.change.header.compartment, t.change.header.epoch);
+    CB_ASSIGN_OR_RETURN(Change husk, crdt::SealHusk(t.change, t.residue, *key, destroy, &sign));
+    batch_.Put({review_id_, "husk_out", t.change.HashHex()}, husk.sealed);
+  }
+  CB_RETURN_IF_ERROR(WriteBatched());
+  return destroy;
+}
+
+void Replica::ApplyDestroy(const Hash& destroy, const std::vector<crdt::Op>& ops) {
+  for (const auto& op : ops) {
+    if (op["o"] != "destroy") continue;
+    for (const auto& e : op["e"]) {
+      destroyed_.emplace(e.get<std::string>(), destroy);
+      doc_.Erase(e.get<std::string>());
+    }
+    husk_log_due_ = true;
+  }
+  // Husks that were waiting for this record.
+  std::vector<Hash> waiting;
+  for (const auto& [h, c] : husks_)
+    if (c.destroy == destroy) waiting.push_back(h);
+  for (const auto& h : waiting) ConfirmHusk(h);
+}
+
+void Replica::ConfirmHusk(const Hash& hash) {
+  auto it = husks_.find(hash);
+  if (it == husks_.end()) return;
+  const Change& c = it->second;
+  // An unsigned husk comes only from this vault's own log (ReceiveAll refuses
+  // them), which the vault key authenticates.
+  if (crdt::HuskIsSigned(c)) {
+    auto d = mchanges_.find(c.destroy);
+    if (d == mchanges_.end()) return;  // the destroy change has not arrived yet
+    bool named = false;
+    for (const auto& op : d->second.ops)
+      if (op["o"] == "destroy")
+        for (const auto& h : op["h"])
+          if (const Hash* n = NamedHash(h); n && *n == hash) named = true;
+    auto owner = membership_.members().find(d->second.author);
+    std::string refused;
+    if (!named) {
+      refused = "the destruction record it names does not name it";
+    } else if (owner == membership_.members().end() ||
+               !crdt::VerifyHuskSignature(c, owner->second.identity.signing_key).ok()) {
+      refused = "it is not signed by the owner who destroyed the records";
+    }
+    if (!refused.empty()) {
+      Quarantine(c, refused, /*in_graph=*/true);
+      husks_.erase(it);
+      return;
+    }
+  }
+  Change husk = std::move(it->second);
+  husks_.erase(it);
+  const crypto::SecureBytes* key = Key(husk.header.compartment, husk.header.epoch);
+  if (!key) {
+    unreadable_.emplace(hash, std::move(husk));
+    return;
+  }
+  auto ops = crdt::OpenHuskOps(husk, *key);
+  Status check = ops.ok() ? CheckContentOps(*ops) : ops.status();
+  if (!check.ok()) {
+    Quarantine(husk, check.message(), /*in_graph=*/true);
+    return;
+  }
+  ApplyOps(husk, *ops);
+}
+
+Status Replica::HuskLog() {
+  husk_log_due_ = false;
+  CB_RETURN_IF_ERROR(WriteBatched());
+  auto gone = [&](const std::string& e) { return destroyed_.count(e) != 0; };
+  // The husk of a readable change that wrote to a destroyed record (nullopt if it did not).
+  auto husk_of = [&](const Change& c) -> std::optional<Change> {
+    if (c.husk || c.header.compartment == crdt::kMembership) return std::nullopt;
+    const crypto::SecureBytes* key = Key(c.header.compartment, c.header.epoch);
+    auto ops = key ? crdt::OpenChangeOps(c, key) : Result<std::vector<crdt::Op>>(Status::Locked(""));
+    if (!ops.ok()) return std::nullopt;
+    bool hit = false;
+    std::vector<crdt::Op> residue = Without(*ops, gone, &hit);
+    if (!hit) return std::nullopt;
+    Hash destroy{};
+    for (const auto& op : *ops)
+      if (auto d = destroyed_.find(EntityOf(op)); d != destroyed_.end()) destroy = d->second;
+    auto husk = crdt::SealHusk(c, residue, *key, destroy, nullptr);
+    return husk.ok() ? std::optional<Change>(std::move(husk).value()) : std::nullopt;
+  };
+  CB_RETURN_IF_ERROR(vault_.Scan(review_id_, "log", [&](const std::string& id, crypto::SecureBytes value) {
+    auto c = crdt::ParseChange(value.view());
+    if (!c.ok()) return true;  // Load reports a malformed entry; it holds nothing this could read
+    if (auto husk = husk_of(*c)) batch_.Put({review_id_, "log", id}, husk->sealed);
+    return true;
+  }));
+  // A quarantined change keeps its reason; its bytes go if they wrote to a destroyed record.
+  CB_RETURN_IF_ERROR(
+      vault_.Scan(review_id_, "quarantine", [&](const std::string& id, crypto::SecureBytes value) {
+        json record = crdt::DecodeCbor(value.view()).value_or(json());
+        if (!record.is_object() || !record.contains("sealed") || !record["sealed"].is_binary()) return true;
+        auto c = crdt::ParseChange(record["sealed"].get_binary());
+        if (!c.ok()) return true;
+        auto husk = husk_of(*c);
+        if (!husk) return true;
+        record["sealed"] = json::binary_t(husk->sealed);
+        batch_.Put({review_id_, "quarantine", id}, json::to_cbor(record));
+        return true;
+      }));
+  // The snapshot is rewritten from the document without them, and the old
+  // pages are zeroed and the write-ahead log emptied.
+  CB_RETURN_IF_ERROR(Snapshot());
+  return vault_.Checkpoint();
+}
+
+std::vector<Destruction> Replica::Destructions() const {
+  std::vector<Destruction> out;
+  for (const auto& [hash, mc] : mchanges_)
+    for (const auto& op : mc.ops)
+      if (op["o"] == "destroy")
+        out.push_back(
+            {ToHex(hash), mc.hlc, mc.author, op["what"].get<std::string>(), op["e"].size(), op["h"].size()});
+  std::sort(out.begin(), out.end(), [](const Destruction& a, const Destruction& b) {
+    return std::tie(a.hlc, a.author) < std::tie(b.hlc, b.author);
+  });
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, Bytes>>> Replica::OutgoingHusks() const {
+  std::vector<std::pair<std::string, Bytes>> out;
+  CB_RETURN_IF_ERROR(
+      vault_.Scan(review_id_, "husk_out", [&](const std::string& id, crypto::SecureBytes value) {
+        out.emplace_back(id, Bytes(value.view().begin(), value.view().end()));
+        return true;
+      }));
+  return out;
+}
+
+Status Replica::HuskDelivered(const std::string& hash_hex) {
+  return vault_.Delete({review_id_, "husk_out", hash_hex});
+}
+
+}  // namespace caseboard::review
