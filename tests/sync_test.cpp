@@ -8,10 +8,15 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <random>
 #include <thread>
 
 #include "board_fixture.h"
+#include "caseboard/crdt/change.h"
+#include "caseboard/review/change_bundle.h"
 #include "caseboard/sync/wire.h"
 #include "cli_device.h"
 
@@ -40,7 +45,96 @@ bool BoardHolds(const BoardServer& board, const std::string& marker) {
   return stored.find(marker) != std::string::npos || stored.find(ToHex(AsBytes(marker))) != std::string::npos;
 }
 
+nlohmann::json Json(const Device& d, const std::vector<std::string>& args) {
+  return nlohmann::json::parse(d.Ok(args));
+}
+
+// The sealed changes of `review` as `d` holds them, by hash hex.
+std::map<std::string, Bytes> ExportedChanges(const Device& d, const TempDir& dir, const std::string& review,
+                                             const std::string& name) {
+  std::string file = dir.str() + "/" + name + ".changes";
+  d.Ok({"changes", "export", review, "--out", file});
+  std::ifstream in(file, std::ios::binary);
+  Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto bundle = review::DecodeChangeBundle(bytes, file);
+  REQUIRE_MESSAGE(bundle.ok(), bundle.status().ToString());
+  std::map<std::string, Bytes> out;
+  for (const auto& sealed : bundle->changes) {
+    auto c = crdt::ParseChange(sealed);
+    REQUIRE(c.ok());
+    out[c->HashHex()] = sealed;
+  }
+  return out;
+}
+
+// Whether `stored` holds a piece of `body` (raw, or as a dump's hex).
+bool HoldsPiece(const std::string& stored, const Bytes& body) {
+  std::string piece(body.begin() + 12, body.begin() + 44);  // after the nonce: ciphertext
+  return stored.find(piece) != std::string::npos || stored.find(ToHex(AsBytes(piece))) != std::string::npos;
+}
+
+std::string FilesIn(const std::string& dir) {
+  std::string out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    out.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return out;
+}
+
 }  // namespace
+
+TEST_CASE("destruction reaches the board and every device; a device that joins later gets none of it") {
+  TempDir dir;
+  BoardServer board;
+  std::vector<Device> d = JoinAll(dir, board, {"chair", "reviewer", "newcomer"});
+  std::string review = d[0].Ok({"scr", "start", "--title", "Review of Child F"});
+  d[0].Ok({"member", "add", review, IdentityOf(d[1]), "--role", "editor", "--compartments",
+           "general,family,restricted"});
+  d[0].Ok({"scr", "add", review, "conversation", "kind=interview", "notes=Father: DESTROYED-MARKER-6612"});
+  d[0].Ok({"scr", "add", review, "finding", "title=Kept finding"});
+  d[0].Ok({"scr", "add", review, "publication_plan", "decision=publish", "publish_on=2024-03-01"});
+  d[0].Ok({"scr", "set", review, "retention", "starts_from=published", "interviews_years=1"});
+  d[0].Ok({"sync"});
+  d[1].Ok({"sync"});
+  REQUIRE(Json(d[1], {"scr", "list", review, "conversation", "--json"}).size() == 1);
+  std::map<std::string, Bytes> before = ExportedChanges(d[0], dir, review, "before");
+
+  d[0].Ok({"scr", "destroy", review, "interviews", "--yes", "--today", "2025-03-01"});
+  d[0].Ok({"sync"});
+  // The changes the destruction husked: in the log before, not sent as changes since.
+  std::map<std::string, Bytes> after = ExportedChanges(d[0], dir, review, "after");
+  std::vector<Bytes> husked;
+  for (const auto& [hash, sealed] : before)
+    if (!after.count(hash)) husked.push_back(crdt::ParseChange(sealed)->body);
+  REQUIRE(!husked.empty());  // the change that added the interview
+  std::string stored = board.StoredBytes();
+  for (const auto& body : husked) CHECK_FALSE(HoldsPiece(stored, body));
+  CHECK(HoldsPiece(stored, crdt::ParseChange(after.begin()->second)->body));  // the check can see what stays
+
+  // The reviewer's device, at its next sync.
+  d[1].Ok({"sync"});
+  CHECK(Json(d[1], {"scr", "list", review, "conversation", "--json"}).empty());
+  CHECK(Json(d[1], {"scr", "list", review, "finding", "--json"}).size() == 1);
+  std::string on_reviewer = FilesIn(d[1].vault);
+  for (const auto& body : husked) CHECK_FALSE(HoldsPiece(on_reviewer, body));
+  CHECK(d[1].Ok({"review", "hash", review}) == d[0].Ok({"review", "hash", review}));
+
+  // A device let in afterwards gets husks and the destruction record, nothing else of it.
+  d[0].Ok({"member", "add", review, IdentityOf(d[2]), "--role", "reader", "--compartments",
+           "general,family,restricted"});
+  d[0].Ok({"sync"});
+  std::string joined = d[2].Ok({"sync"});
+  CHECK(joined.find("refused") == std::string::npos);
+  CHECK(Json(d[2], {"scr", "list", review, "conversation", "--json"}).empty());
+  CHECK(Json(d[2], {"scr", "list", review, "finding", "--json"}).size() == 1);
+  nlohmann::json retention = Json(d[2], {"scr", "retention", review, "--today", "2025-03-01", "--json"});
+  REQUIRE(retention["destructions"].size() == 1);
+  CHECK(retention["destructions"][0]["what"] == "interviews");
+  CHECK(d[2].Ok({"review", "hash", review}) == d[0].Ok({"review", "hash", review}));
+  CHECK(d[2].Ok({"review", "list"}).find("problems") == std::string::npos);
+}
 
 TEST_CASE("three devices edit one review offline, sync in random orders, and converge") {
   TempDir dir;

@@ -3,6 +3,8 @@
 // busy timeout so that the admin commands can write while the server runs.
 #include "sqlite_store.h"
 
+#include <optional>
+
 #include "sqlite_conn.h"
 
 namespace caseboard::server {
@@ -274,6 +276,7 @@ class SqliteStore final : public ServerStore {
   }
 
   Result<uint64_t> PutHusk(const std::string& review, uint64_t now_ms, const StoredChange& husk) override {
+    std::optional<uint64_t> replaced;
     {
       CB_ASSIGN_OR_RETURN(auto tx, Transaction::Begin(*db_));
       CB_ASSIGN_OR_RETURN(Stmt find,
@@ -292,14 +295,19 @@ class SqliteStore final : public ServerStore {
         CB_RETURN_IF_ERROR(
             sum.Bind(1, old_size).Bind(2, static_cast<uint64_t>(husk.sealed.size())).Bind(3, review).Run());
         CB_RETURN_IF_ERROR(tx->Commit());
-        // secure_delete zeroed the old pages; the checkpoint empties the
-        // write-ahead log, which may still hold copies of them.
-        CB_RETURN_IF_ERROR(db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)"));
-        return seq;
+        replaced = seq;
       }
     }
-    CB_ASSIGN_OR_RETURN(auto seqs, AppendChanges(review, false, now_ms, {husk}));
-    return seqs.front();
+    if (!replaced) {
+      CB_ASSIGN_OR_RETURN(auto seqs, AppendChanges(review, false, now_ms, {husk}));
+      return seqs.front();
+    }
+    // secure_delete zeroed the old pages; the checkpoint (with no statement
+    // of this connection open) empties the write-ahead log, which may still
+    // hold copies of them. Best effort: a reader in another process can
+    // hold it up, and the next checkpoint then does it.
+    (void)db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    return *replaced;
   }
 
   Result<std::vector<StoredChange>> ReadChanges(const std::string& review, uint64_t after, size_t limit,
