@@ -5,7 +5,10 @@
 # path typed into the tab. Checked afterwards with pdftotext and unzip: the
 # files hold the report with the pseudonym, not the name, and are not drafts.
 # The Data protection tab exports a subject access bundle for the child; the
-# restricted conversation in it is logged, and the log shows the entry.
+# restricted conversation in it is logged, and the log shows the entry. The
+# interviews, due under the retention schedule, are destroyed there (the
+# dialog cancelled once, then confirmed): a second bundle no longer holds
+# the conversation.
 # Then the vault is wiped from the Vault menu: cancelled once (nothing
 # happens), then confirmed (the vault folder is gone).
 # Screenshots are kept in OUT as test artefacts.
@@ -56,15 +59,26 @@ session() {
   click 1190 335                # "Export bundle"
   shot 07-bundle-exported
   [ -f "$OUT/sar.html" ] || fail "no subject access bundle was exported"
+  click 1200 221        # "Destroy..." on the interviews row
+  shot 08-destroy-asked
+  click 541 455             # "Cancel"
+  click 1200 221
+  click_wait 445 455      # "Destroy for good"
+  shot 09-destroyed
+  click 720 383                   # the bundle's path, two lines lower now
+  xdotool key ctrl+a
+  type_text "$OUT/sar2.html"
+  click 1190 383                  # "Export bundle"
+  [ -f "$OUT/sar2.html" ] || fail "no second subject access bundle was exported"
   click 30 14                   # the Vault menu
   click 120 60                  # "Wipe this vault from this device..."
-  shot 08-wipe-asked
+  shot 10-wipe-asked
   click 560 445                 # "Cancel"
   [ -f "$VAULT/vault.db" ] || fail "cancelling the wipe wiped the vault"
   click 30 14
   click 120 60
   click_wait 445 445            # "Wipe the vault for good"
-  shot 09-wiped
+  shot 11-wiped
   [ ! -e "$VAULT" ] || fail "the vault is still there after the confirmed wipe"
   xdotool key ctrl+q
   for _ in $(seq 100); do kill -0 $app 2>/dev/null || break; sleep 0.1; done
@@ -85,6 +99,8 @@ cli scr add "$REVIEW" conversation "person=$CHILD" "notes=Told Sarah Jennings ab
   --compartment restricted >/dev/null
 cli scr add "$REVIEW" report_section part=final_report order=1 "title=What happened" \
   "text=Kayleigh was seen at school by her teacher." >/dev/null
+cli scr add "$REVIEW" publication_plan decision=publish publish_on=2024-03-01 >/dev/null
+cli scr set "$REVIEW" retention starts_from=published interviews_years=1 >/dev/null
 unset CASEBOARD_PASSPHRASE
 xvfb-run -a -s "-screen 0 1280x800x24" bash "$0" --in-display "$APP" "$CLI" "$OUT"
 
@@ -101,4 +117,6 @@ grep -q "caseboard: vault wiped" "$OUT/app.log" || fail "the app did not report 
 grep -q "Sarah Jennings \[third party\]</mark>" "$OUT/sar.html" || fail "the bundle does not mark the third party"
 grep -q "Told" "$OUT/sar.html" || fail "the bundle lacks the restricted conversation"
 [ "$(stat -c %a "$OUT/sar.html")" = 600 ] || fail "the bundle is readable by others"
+grep -q "Told" "$OUT/sar2.html" && fail "the destroyed conversation is still in a bundle made afterwards"
+grep -q "Kayleigh Morton" "$OUT/sar2.html" || fail "the second bundle lost the child's own record"
 echo "gui_publication_test: ok"
