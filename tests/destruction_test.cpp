@@ -152,9 +152,11 @@ std::vector<Bytes> AsTheBoardHasIt(const Replica& owner) {
 
 TEST_CASE("destruction removes a kind of record from every vault, keeps the rest, and drops late edits") {
   TwoDevices t;
-  // B, offline, goes on typing into the interview.
+  // B, offline, goes on typing into the interview; its change leaves B (to
+  // the board, say) before B hears of the destruction.
   REQUIRE(t.b->InsertText(t.interview, "notes", 0, std::string(kOffline) + " ").ok());
   REQUIRE(t.b->FlushText().ok());
+  std::vector<Bytes> sent_by_b = AllChanges(*t.b);
   CHECK(Has(Readable(*t.vault_a, t.a->id()), kSpoken));  // the check can see it while it is there
 
   // The ciphertext of the interview's first text change, to look for on disk later.
@@ -198,13 +200,43 @@ TEST_CASE("destruction removes a kind of record from every vault, keeps the rest
   CHECK_FALSE(Has(on_b, kOffline));
   CHECK_FALSE(Has(on_b, kBy));
   CHECK(Has(on_b, kKept));
+  // B signs the husk of its own offline change, for the board to put in its place.
+  auto b_out = t.b->OutgoingHusks();
+  REQUIRE(b_out.ok());
+  REQUIRE(b_out->size() == 1);
+  auto b_husk = crdt::ParseChange(b_out->front().second);
+  REQUIRE(b_husk.ok());
+  CHECK(b_husk->header.author == t.b->device());
+  CHECK(crdt::HuskIsSigned(*b_husk));
 
-  // A hears of B's offline edit: dropped, and not kept in A's log.
-  REQUIRE(t.a->ReceiveAll(AllChanges(*t.b)).ok());
+  // A hears of B's offline edit as it was sent: dropped, and not kept in A's log.
+  REQUIRE(t.a->ReceiveAll(sent_by_b).ok());
   CHECK_FALSE(Has(Readable(*t.vault_a, t.a->id()), kOffline));
   CHECK(t.a->document().entities().count(t.interview) == 0);
   CHECK(t.a->StateHashHex() == t.b->StateHashHex());
   CHECK(t.a->Problems().empty());
+
+  // The board still holds B's offline edit as B sent it: destroying again
+  // (nothing new is left) names it, and queues its signed husk for the board.
+  auto late = t.a->UnvouchedHusks();
+  REQUIRE(late.ok());
+  REQUIRE(late->size() == 1);
+  std::string late_hash = late->front().HashHex();
+  auto again = DestroyKind(*t.a, "interviews", D("2024-03-01"));
+  REQUIRE_MESSAGE(again.ok(), again.status().ToString());
+  CHECK(*again == 0);
+  CHECK(t.a->UnvouchedHusks()->empty());
+  auto queue = t.a->OutgoingHusks();
+  REQUIRE(queue.ok());
+  bool queued = false;
+  for (const auto& [hash, sealed] : *queue) queued |= hash == late_hash;
+  CHECK(queued);
+  CHECK(t.a->Destructions().size() == 2);
+  auto nothing = DestroyKind(*t.a, "interviews", D("2024-03-01"));
+  REQUIRE_FALSE(nothing.ok());
+  CHECK(Has(nothing.status().message(), "nothing of this kind is left"));
+  REQUIRE(t.b->ReceiveAll(AllChanges(*t.a)).ok());
+  CHECK(t.a->StateHashHex() == t.b->StateHashHex());
 
   // Reopened from the vault, the devices still agree and still hold nothing of it.
   std::string state = t.a->StateHashHex();
@@ -213,7 +245,7 @@ TEST_CASE("destruction removes a kind of record from every vault, keeps the rest
   auto reopened = Replica::Open(*t.vault_a, t.b->id(), ScrReplicaOptions());
   REQUIRE(reopened.ok());
   CHECK((*reopened)->StateHashHex() == state);
-  CHECK((*reopened)->Destructions().size() == 1);
+  CHECK((*reopened)->Destructions().size() == 2);
 }
 
 TEST_CASE("a device that joins after the destruction gets husks, not content, and converges") {
@@ -269,12 +301,10 @@ TEST_CASE("a husk is applied only as its owner's destroy change says") {
     refused |= p.state == "quarantined" && Has(p.reason, "not signed by the owner who destroyed");
   CHECK(refused);
 
-  // A husk without the owner's signature is refused outright.
-  auto mine = crdt::ParseChange(AllChanges(*t.a)[tampered]);
-  REQUIRE(mine.ok());
-  REQUIRE(mine->husk);
-  CHECK_FALSE(crdt::HuskIsSigned(*mine));
-  auto r = (*c)->Receive(mine->sealed);
+  // A husk signed by nobody (only a device's own log holds those) is refused outright.
+  json unsigned_husk = crdt::DecodeCbor(AsTheBoardHasIt(*t.a)[tampered]).value();
+  unsigned_husk[5] = json::binary_t(std::vector<uint8_t>(64, 0));
+  auto r = (*c)->Receive(json::to_cbor(unsigned_husk));
   REQUIRE(r.ok());
   CHECK(r->outcome == review::Outcome::kQuarantined);
   CHECK(Has(r->reason, "must be signed"));

@@ -95,7 +95,10 @@ Status DestructionAllowed(const crdt::Document& doc, const std::string& kind, Da
 }
 
 Result<size_t> DestroyKind(review::Replica& replica, const std::string& kind, Date today) {
-  CB_RETURN_IF_ERROR(DestructionAllowed(replica.document(), kind, today));
+  Status allowed = DestructionAllowed(replica.document(), kind, today);
+  // "Nothing left" still lets an owner send the board husks of edits to
+  // what was destroyed that arrived later (Replica::Destroy).
+  if (!allowed.ok() && !allowed.IsNotFound()) return allowed;
   std::set<std::string> ids;
   for (const auto& k : RetentionKinds()) {
     if (k.id != kind) continue;
@@ -103,7 +106,8 @@ Result<size_t> DestroyKind(review::Replica& replica, const std::string& kind, Da
     for (const auto& [id, e] : replica.document().entities())
       if (std::find(k.types.begin(), k.types.end(), e.type()) != k.types.end()) ids.insert(id);
   }
-  CB_RETURN_IF_ERROR(replica.Destroy(kind, ids).status());
+  auto destroyed = replica.Destroy(kind, ids);
+  if (!destroyed.ok()) return destroyed.status().IsNotFound() && !allowed.ok() ? allowed : destroyed.status();
   return ids.size();
 }
 

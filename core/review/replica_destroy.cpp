@@ -53,6 +53,27 @@ const Hash* NamedHash(const json& h) {
 
 }  // namespace
 
+// The hashes every destroy change so far has named.
+std::set<Hash> Replica::HashesNamedByDestroys() const {
+  std::set<Hash> named;
+  for (const auto& [hash, mc] : mchanges_)
+    for (const auto& op : mc.ops)
+      if (op["o"] == "destroy")
+        for (const auto& h : op["h"])
+          if (const Hash* n = NamedHash(h)) named.insert(*n);
+  return named;
+}
+
+Result<std::vector<Change>> Replica::UnvouchedHusks() const {
+  std::set<Hash> named = HashesNamedByDestroys();
+  std::vector<Change> out;
+  CB_RETURN_IF_ERROR(ForEachChange([&](const Change& c) {
+    if (c.husk && !crdt::HuskIsSigned(c) && !named.count(c.hash)) out.push_back(c);
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Result<Hash> Replica::Destroy(const std::string& what, const std::set<std::string>& entities) {
   CB_RETURN_IF_ERROR(FlushText());
   if (!membership_.IsOwner(device_id_))
@@ -61,7 +82,6 @@ Result<Hash> Replica::Destroy(const std::string& what, const std::set<std::strin
   std::set<std::string> targets;
   for (const auto& e : entities)
     if (!destroyed_.count(e)) targets.insert(e);
-  if (targets.empty()) return Status::InvalidArgument("there is nothing of that kind left to destroy");
   for (const auto& e : targets)
     if (!IsId(e)) return Status::InvalidArgument("'" + e + "' is not a record id");
 
@@ -73,17 +93,35 @@ Result<Hash> Replica::Destroy(const std::string& what, const std::set<std::strin
   };
   std::vector<Touched> touched;
   auto gone = [&](const std::string& e) { return targets.count(e) != 0; };
-  CB_RETURN_IF_ERROR(ForEachChange([&](const Change& c) {
-    if (c.husk || c.header.compartment == crdt::kMembership) return Status::Ok();
-    const crypto::SecureBytes* key = Key(c.header.compartment, c.header.epoch);
-    if (!key) return Status::Ok();
-    auto ops = crdt::OpenChangeOps(c, key);
-    if (!ops.ok()) return Status::Ok();
-    bool hit = false;
-    std::vector<crdt::Op> residue = Without(*ops, gone, &hit);
-    if (hit) touched.push_back({c, std::move(residue)});
-    return Status::Ok();
-  }));
+  if (!targets.empty()) {
+    CB_RETURN_IF_ERROR(ForEachChange([&](const Change& c) {
+      if (c.husk || c.header.compartment == crdt::kMembership) return Status::Ok();
+      const crypto::SecureBytes* key = Key(c.header.compartment, c.header.epoch);
+      if (!key) return Status::Ok();
+      auto ops = crdt::OpenChangeOps(c, key);
+      if (!ops.ok()) return Status::Ok();
+      bool hit = false;
+      std::vector<crdt::Op> residue = Without(*ops, gone, &hit);
+      if (hit) touched.push_back({c, std::move(residue)});
+      return Status::Ok();
+    }));
+  }
+  // Edits to records destroyed earlier that arrived afterwards (made offline):
+  // this vault husked them on arrival, but the board still holds them as
+  // they were sent. Destroying again sends the board their husks too.
+  CB_ASSIGN_OR_RETURN(std::vector<Change> late, UnvouchedHusks());
+  for (const Change& husk : late) {
+    const crypto::SecureBytes* key = Key(husk.header.compartment, husk.header.epoch);
+    if (!key) continue;
+    CB_ASSIGN_OR_RETURN(std::vector<crdt::Op> residue, crdt::OpenHuskOps(husk, *key));
+    Change original;
+    original.header = husk.header;
+    original.header_bytes = husk.header_bytes;
+    original.hash = husk.hash;
+    touched.push_back({std::move(original), std::move(residue)});
+  }
+  if (targets.empty() && touched.empty())
+    return Status::NotFound("there is nothing of that kind left to destroy");
 
   json ids = json::array(), hashes = json::array();
   for (const auto& e : targets) ids.push_back(e);
@@ -127,8 +165,13 @@ void Replica::ConfirmHusk(const Hash& hash) {
   if (it == husks_.end()) return;
   const Change& c = it->second;
   // An unsigned husk comes only from this vault's own log (ReceiveAll refuses
-  // them), which the vault key authenticates.
-  if (crdt::HuskIsSigned(c)) {
+  // them), which the vault key authenticates. A signed one is vouched for by
+  // its change's author (Evaluate has checked that the author was a member
+  // who may write there), or else by the owner whose destroy change names it.
+  auto author = membership_.members().find(c.header.author);
+  bool by_author = author != membership_.members().end() &&
+                   crdt::VerifyHuskSignature(c, author->second.identity.signing_key).ok();
+  if (crdt::HuskIsSigned(c) && !by_author) {
     auto d = mchanges_.find(c.destroy);
     if (d == mchanges_.end()) return;  // the destroy change has not arrived yet
     bool named = false;
@@ -170,6 +213,7 @@ Status Replica::HuskLog() {
   husk_log_due_ = false;
   CB_RETURN_IF_ERROR(WriteBatched());
   auto gone = [&](const std::string& e) { return destroyed_.count(e) != 0; };
+  crdt::Signer sign = [&](ByteView message) { return vault_.SignAsDevice(message); };
   // The husk of a readable change that wrote to a destroyed record (nullopt if it did not).
   auto husk_of = [&](const Change& c) -> std::optional<Change> {
     if (c.husk || c.header.compartment == crdt::kMembership) return std::nullopt;
@@ -182,8 +226,14 @@ Status Replica::HuskLog() {
     Hash destroy{};
     for (const auto& op : *ops)
       if (auto d = destroyed_.find(EntityOf(op)); d != destroyed_.end()) destroy = d->second;
-    auto husk = crdt::SealHusk(c, residue, *key, destroy, nullptr);
-    return husk.ok() ? std::optional<Change>(std::move(husk).value()) : std::nullopt;
+    // This device's own change it signs, as its author: the husk can then
+    // go to the board and the other devices in the original's place (the
+    // original may never have left this device; later changes name it).
+    bool mine = c.header.author == device_id_;
+    auto husk = crdt::SealHusk(c, residue, *key, destroy, mine ? &sign : nullptr);
+    if (!husk.ok()) return std::nullopt;
+    if (mine) batch_.Put({review_id_, "husk_out", c.HashHex()}, husk->sealed);
+    return std::move(husk).value();
   };
   CB_RETURN_IF_ERROR(vault_.Scan(review_id_, "log", [&](const std::string& id, crypto::SecureBytes value) {
     auto c = crdt::ParseChange(value.view());

@@ -170,9 +170,10 @@ std::optional<ApiError> Board::CheckChange(PushContext& ctx, ByteView sealed, cr
   return std::nullopt;
 }
 
-// A husk (crdt/husk.h) in place of a stored change: only as the destroy
-// change it names says, and signed by that change's author (an owner, or the
-// destroy change would not have been accepted). The board cannot open the
+// A husk (crdt/husk.h) in place of a stored change: signed by the change's
+// own author, or as the destroy change it names says and signed by that
+// change's author (an owner, or the destroy change would not have been
+// accepted). The board cannot open the
 // residue; it checks what vouches for it, as every device will.
 std::optional<ApiError> Board::CheckHusk(PushContext& ctx, ByteView sealed, crdt::Change* husk) {
   if (ctx.creating) return ApiError::Conflict("a husk cannot be pushed before its review is on the board");
@@ -182,6 +183,12 @@ std::optional<ApiError> Board::CheckHusk(PushContext& ctx, ByteView sealed, crdt
   if (husk->header.review != ctx.review) return ApiError::BadRequest("the husk belongs to another review");
   if (husk->header.compartment == crdt::kMembership)
     return ApiError::BadRequest("membership changes are never husked");
+  // Its own author's husk: as good as the author's change would have been.
+  const crdt::Membership& m = ctx.fold.membership();
+  if (const crdt::Member* author = m.Find(husk->header.author);
+      author && m.CanWrite(husk->header.author, husk->header.compartment) &&
+      crdt::VerifyHuskSignature(*husk, author->identity.signing_key).ok())
+    return std::nullopt;
   const MembershipFold::Entry* destroy = ctx.fold.Find(ToHex(husk->destroy));
   if (!destroy)
     return ApiError::Conflict("the destroy change this husk names is not on the board; push it first");

@@ -163,17 +163,25 @@ int Destroy(const Context& ctx, const std::vector<std::string>& argv) {
   if (!today.ok()) return Fail(today.status());
   auto o = OpenScrReview(ctx, args->positional()[0]);
   if (!o.ok()) return Fail(o.status());
-  // Checked before asking for --yes, so that a refusal is said at once.
+  // Checked before asking for --yes, so that a refusal is said at once ("nothing
+  // left" is no refusal while edits that arrived since wait for their husks).
   Status allowed = domain::DestructionAllowed(o->replica->document(), kind, *today);
-  if (!allowed.ok()) return Fail(allowed.WithContext("nothing destroyed"));
+  auto late = o->replica->UnvouchedHusks();
+  if (!late.ok()) return Fail(late.status());
+  if (!allowed.ok() && !(allowed.IsNotFound() && !late->empty()))
+    return Fail(allowed.WithContext("nothing destroyed"));
   if (!args->Has("--yes"))
     return ScrUsage("destroy", "this destroys every " + kind +
                                    " record of the review on every device and on the board, for good; "
                                    "add --yes to do it");
   auto n = domain::DestroyKind(*o->replica, kind, *today);
   if (!n.ok()) return Fail(n.status().WithContext("nothing destroyed"));
-  std::cout << "Destroyed " << *n << " " << kind << " records. Other devices and the board "
-            << "remove them at their next sync; the destruction record holds no content.\n";
+  if (*n == 0)
+    std::cout << "Nothing new to destroy; the board will be sent husks of the edits to destroyed " << kind
+              << " records that arrived since, at the next sync.\n";
+  else
+    std::cout << "Destroyed " << *n << " " << kind << " records. Other devices and the board "
+              << "remove them at their next sync; the destruction record holds no content.\n";
   return kExitOk;
 }
 

@@ -11,14 +11,19 @@
 //             aad = "caseboard/husk/v1" || header || hash)
 //   destroy = the hash of the owner-signed "destroy" membership change that
 //             named this change
-//   signature = Ed25519(the destroying owner, "caseboard/husk/v1" || header ||
-//             hash || residue || destroy), or all zeros for a husk a device
-//             made in its own vault (trusted there, refused on the wire)
+//   signature = Ed25519("caseboard/husk/v1" || header || hash || residue ||
+//             destroy) by the destroying owner or by the change's own author,
+//             or all zeros for a husk a device made in its own vault (trusted
+//             there, refused on the wire)
 //
 // The original signature covered the destroyed bytes and cannot be checked
-// any more, so a husk is vouched for by the owner who destroyed: a replica
-// applies a husk's residue only once that owner's destroy change, which names
-// the husk's hash, has been verified and applied.
+// any more, so a husk is vouched for by someone else's signature: the owner
+// who destroyed (a replica applies the residue only once that owner's destroy
+// change, which names the husk's hash, has been verified and applied), or the
+// change's author, who husks its own change when a destroy change reaches it
+// (an edit made offline to a record destroyed meanwhile). Either way the
+// residue is taken on the signer's word: a device that holds the original
+// computes its own residue instead.
 #pragma once
 
 #include <vector>

@@ -197,7 +197,14 @@ class Replica {
   // its stored copies. Ops on a destroyed record that arrive later (made
   // offline, concurrently) are dropped on arrival in the same way. The caller
   // checks the retention schedule and legal hold first (domain/retention.h).
+  // Destroying again with no new records left sends the board husks of the
+  // edits to destroyed records that arrived afterwards (UnvouchedHusks);
+  // kNotFound when there is nothing of either.
   Result<crdt::Hash> Destroy(const std::string& what, const std::set<std::string>& entities);
+  // Changes this vault husked on arrival, because they wrote to a record
+  // destroyed before, which no destroy change names yet: the board still has
+  // them as they were sent, until an owner destroys again.
+  Result<std::vector<crdt::Change>> UnvouchedHusks() const;
   std::vector<Destruction> Destructions() const;
   // Signed husks still to be sent to the board, as (hash hex, husk bytes).
   Result<std::vector<std::pair<std::string, Bytes>>> OutgoingHusks() const;
@@ -312,6 +319,7 @@ class Replica {
 
   void LogChange(const crdt::Change& change);
   void ApplyDestroy(const crdt::Hash& destroy, const std::vector<crdt::Op>& ops);
+  std::set<crdt::Hash> HashesNamedByDestroys() const;
   // Applies a husk's residue once the destroy change that vouches for it is here.
   void ConfirmHusk(const crdt::Hash& hash);
   // Replaces every log entry and quarantine record holding ops on destroyed
