@@ -74,7 +74,7 @@ Status CheckMembershipOp(const Op& op) {
   }
   if (kind == "destroy") {
     // Names only ids and hashes: the destruction record holds no content.
-    if (!Str(op, "what") || !IsId(op["what"].get<std::string>()) || !op.contains("e") ||
+    if (!Str(op, "what") || !IsPlainName(op["what"].get<std::string>()) || !op.contains("e") ||
         !op["e"].is_array() || !op.contains("h") || !op["h"].is_array())
       return Status::InvalidArgument("destroy needs what, e and h");
     for (const auto& e : op["e"])

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 
+#include "caseboard/domain/retention.h"
 #include "caseboard/domain/scr_schema.h"
 #include "json_params.h"
 
@@ -139,6 +140,14 @@ const std::map<std::string, CommandDef>& Table() {
           CB_ASSIGN_OR_RETURN(std::string rating, RequiredString(c, "rating"));
           CB_ASSIGN_OR_RETURN(std::string notes, String(c, "notes"));
           return WithId(r.AssessMarker(static_cast<int>(number), rating, notes));
+        }}},
+      {"destroy",
+       {{"kind"},
+        // What the retention schedule says is due, on every device and the board.
+        [](ScrReview& r, const json& c, const ReadContext& ctx) -> Result<json> {
+          CB_ASSIGN_OR_RETURN(std::string kind, RequiredString(c, "kind"));
+          CB_ASSIGN_OR_RETURN(size_t records, DestroyKind(r.replica(), kind, ctx.today));
+          return json{{"records", records}};
         }}},
       {"name_person",
        {{"person", "device"},

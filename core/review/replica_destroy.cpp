@@ -78,7 +78,8 @@ Result<Hash> Replica::Destroy(const std::string& what, const std::set<std::strin
   CB_RETURN_IF_ERROR(FlushText());
   if (!membership_.IsOwner(device_id_))
     return Status::AuthFailed("only an owner of this review can destroy its records");
-  if (!IsId(what)) return Status::InvalidArgument("name the kind of material destroyed with a plain id");
+  if (!IsPlainName(what))
+    return Status::InvalidArgument("name the kind of material destroyed with a plain name");
   std::set<std::string> targets;
   for (const auto& e : entities)
     if (!destroyed_.count(e)) targets.insert(e);

@@ -135,6 +135,8 @@ TEST_CASE("bad commands are refused with a clear message and write nothing") {
       {R"({"command": "assess_marker", "number": "three", "rating": "met"})", "'number'"},
       {R"({"command": "decide", "outcome": "proceed", "rationale": "ok", "date": "2024-13-45"})",
        "2024-13-45"},
+      {R"({"command": "destroy", "kind": "agency_reports"})", "has not set a retention period"},
+      {R"({"command": "destroy", "kind": "everything"})", "unknown kind of material"},
   };
   for (const auto& b : bad) {
     CAPTURE(b.command);
@@ -158,6 +160,25 @@ TEST_CASE("bad commands are refused with a clear message and write nothing") {
   Failure null_arg = Fails(caseboard_review_command(f.review, nullptr, &out, &error), error);
   CHECK(null_arg.status == CASEBOARD_INVALID_ARGUMENT);
   CHECK(null_arg.message.find("NULL") != std::string::npos);
+}
+
+TEST_CASE("a phone destroys what the retention schedule says is due, through the destroy command") {
+  Fixture f;
+  Command(f.review, {{"command", "add_record"},
+                     {"type", "publication_plan"},
+                     {"fields", {{"decision", "publish"}, {"publish_on", "2024-03-01"}}}});
+  Command(f.review, {{"command", "set_record"},
+                     {"type", "retention"},
+                     {"fields", {{"starts_from", "published"}, {"agency_reports_years", 1}}}});
+  json done = Command(f.review, {{"command", "destroy"}, {"kind", "agency_reports"}});
+  CHECK(done["records"] == 1);  // the fixture's chronology entry
+  json retention = json::parse(Read(f.review, "retention"));
+  REQUIRE(retention["destructions"].size() == 1);
+  CHECK(retention["destructions"][0]["what"] == "agency_reports");
+  char* out = nullptr;
+  char* error = nullptr;
+  Failure gone = Fails(caseboard_text_get(f.review, f.entry.c_str(), "event", &out, &error), error);
+  CHECK(gone.status == CASEBOARD_NOT_FOUND);
 }
 
 TEST_CASE("commands move a review on, and read models match caseboard-cli --json") {

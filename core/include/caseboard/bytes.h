@@ -28,6 +28,8 @@ bool DecodeUtf8(std::string_view s, std::u32string* out);
 void AppendUtf8(std::string& out, char32_t cp);
 // An id as Caseboard makes them: 1 to 64 ASCII letters, digits or '-'.
 bool IsId(std::string_view s);
+// A plain lowercase name ("working_notes"): a-z, 0-9 and '_', 1 to 64 of them.
+bool IsPlainName(std::string_view s);
 
 // Little helpers for unambiguous binary framing (used for associated data).
 void AppendU32(Bytes& out, uint32_t v);

@@ -32,6 +32,7 @@ namespace caseboard::domain {
 //   assign_role       role, person, details?, device?    -> {"id"}
 //   assess_marker     number, rating, notes?             -> {"id"}
 //   name_person       person, device?                    -> {}
+//   destroy           kind                               -> {"records"}  (retention.h DestroyKind)
 // Dates are "YYYY-MM-DD" and default to context.today; "device" is a
 // device's identity line (cbdev1:...), defaulting to this device for
 // name_person.
