@@ -120,4 +120,12 @@ std::string BoardServer::StoredBytes() const {
   return out;
 }
 
+int64_t BoardServer::CountRows(const std::string& table) const {
+  std::string sql = "SELECT count(*) FROM " + table;
+  CliRun r = database_.empty() ? RunProgram("/usr/bin/sqlite3", {data_ + "/board.db", sql})
+                               : RunProgram("/usr/bin/psql", {database_, "-tAc", sql});
+  REQUIRE_MESSAGE(r.exit_code == 0, "counting " << table << ": " << r.err);
+  return std::stoll(r.out);
+}
+
 }  // namespace caseboard::test

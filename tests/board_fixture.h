@@ -45,6 +45,8 @@ class BoardServer {
   // folder and, on PostgreSQL, a plain pg_dump of its database. What a thief
   // of the server's disk or a database backup would hold.
   std::string StoredBytes() const;
+  // The number of rows of a table of the board's store (SQLite or PostgreSQL).
+  int64_t CountRows(const std::string& table) const;
 
  private:
   TempDir dir_;

@@ -30,6 +30,8 @@ constexpr char kSpoken[] = "SPOKEN-MARKER-7731";    // a destroyed interview's t
 constexpr char kBy[] = "INTERVIEWER-MARKER-2290";   // written in the same change as a kept record
 constexpr char kOffline[] = "OFFLINE-MARKER-5521";  // typed into the interview, offline, concurrently
 constexpr char kKept[] = "Child Q";                 // the kept record's value from that change
+constexpr char kRecording[] = "RECORDING-MARKER-3307: the interview, as recorded";  // a file attached to it
+constexpr char kRecordingName[] = "recording-5518.txt";
 
 // Everything the vault holds for a review, with every change, husk and
 // quarantined change opened with the review's keys (which the vault holds):
@@ -96,7 +98,7 @@ struct TwoDevices {
   std::unique_ptr<store::Vault> vault_b = CreateVault(dir_b.str());
   std::unique_ptr<Replica> a, b;
   std::unique_ptr<ScrReview> scr;
-  std::string interview, person, note;
+  std::string interview, person, note, recording;
 
   TwoDevices() {
     auto r = ScrReview::Start(*vault_a, "SCR Child Q", "scr-wt2015", "Northshire SCP", D("2020-01-06"));
@@ -110,6 +112,8 @@ struct TwoDevices {
     interview = Must(scr->AddRecord("conversation", {{"kind", "interview"}, {"person", person}}));
     REQUIRE(a->InsertText(interview, "notes", 0, std::string("Mother said: ") + kSpoken).ok());
     REQUIRE(a->FlushText().ok());
+    recording = Must(a->AttachFile(kRecordingName, "text/plain", ReadFrom(kRecording), "family"));
+    REQUIRE(scr->UpdateRecord(interview, {{"files", json::array({recording})}}).ok());
     note = Must(scr->AddRecord("note", {{"title", "Panel to revisit the school's referral."}}));
     // One change writing both to the interview and to a record that is kept.
     REQUIRE(a->Commit("family",
@@ -158,6 +162,14 @@ TEST_CASE("destruction removes a kind of record from every vault, keeps the rest
   REQUIRE(t.b->FlushText().ok());
   std::vector<Bytes> sent_by_b = AllChanges(*t.b);
   CHECK(Has(Readable(*t.vault_a, t.a->id()), kSpoken));  // the check can see it while it is there
+  REQUIRE(t.vault_a->ListAttachments(t.a->id())->size() == 1);
+  // B fetches the recording, piece by piece, as sync would.
+  for (const auto& f : t.a->Files()) {
+    REQUIRE(t.a->SealFileChunks(f, [&](uint32_t i, Bytes piece) { return t.b->StoreFileChunk(f, i, piece); })
+                .ok());
+    REQUIRE(t.b->AssembleFile(f).ok());
+  }
+  REQUIRE(t.vault_b->ListAttachments(t.b->id())->size() == 1);
 
   // The ciphertext of the interview's first text change, to look for on disk later.
   Bytes body;
@@ -181,12 +193,19 @@ TEST_CASE("destruction removes a kind of record from every vault, keeps the rest
   CHECK_FALSE(Has(on_a, kBy));
   CHECK(Has(on_a, kKept));
   CHECK_FALSE(Has(FileBytes(t.dir_a.str()), AsString(body)));  // the ciphertext is gone from disk too
+  // The file attached to the interview went with it: its record, its name, its bytes.
+  CHECK(doc.entities().count(t.recording) == 0);
+  CHECK_FALSE(Has(on_a, kRecordingName));
+  auto files = t.vault_a->ListAttachments(t.a->id());
+  REQUIRE(files.ok());
+  CHECK(files->empty());
 
   // The destruction record: who, when, what and how much, nothing of what it was.
   auto destructions = t.a->Destructions();
   REQUIRE(destructions.size() == 1);
   CHECK(destructions[0].what == "interviews");
   CHECK(destructions[0].records == 1);
+  CHECK(destructions[0].files == 1);
   CHECK(destructions[0].changes >= 3);  // created, its text, and the mixed change
   CHECK(destructions[0].author == t.a->device());
   for (const auto& item : CheckRetention(doc, D("2024-03-01")).items)
@@ -200,6 +219,7 @@ TEST_CASE("destruction removes a kind of record from every vault, keeps the rest
   CHECK_FALSE(Has(on_b, kOffline));
   CHECK_FALSE(Has(on_b, kBy));
   CHECK(Has(on_b, kKept));
+  CHECK(t.vault_b->ListAttachments(t.b->id())->empty());  // the recording's bytes too
   // B signs the husk of its own offline change, for the board to put in its place.
   auto b_out = t.b->OutgoingHusks();
   REQUIRE(b_out.ok());

@@ -95,12 +95,18 @@ TEST_CASE("destruction reaches the board and every device; a device that joins l
            "general,family,restricted"});
   std::string interview = d[0].Ok(
       {"scr", "add", review, "conversation", "kind=interview", "notes=Father: DESTROYED-MARKER-6612"});
+  // A recording attached to the interview: it goes to the board as sealed pieces.
+  std::string recording_file = dir.str() + "/recording.txt";
+  std::ofstream(recording_file) << "RECORDING-MARKER-9140: what the father said, word for word.";
+  std::string recording = d[0].Ok({"attach", review, recording_file, "--compartment", "family"});
+  d[0].Ok({"scr", "update", review, interview, "files=" + recording});
   d[0].Ok({"scr", "add", review, "finding", "title=Kept finding"});
   d[0].Ok({"scr", "add", review, "publication_plan", "decision=publish", "publish_on=2024-03-01"});
   d[0].Ok({"scr", "set", review, "retention", "starts_from=published", "interviews_years=1"});
   d[0].Ok({"sync"});
   d[1].Ok({"sync"});
   REQUIRE(Json(d[1], {"scr", "list", review, "conversation", "--json"}).size() == 1);
+  REQUIRE(board.CountRows("file_chunks") == 1);
   std::map<std::string, Bytes> before = ExportedChanges(d[0], dir, review, "before");
   // The reviewer, offline, adds to the interview: this change never reaches the board as written.
   d[1].Ok({"scr", "update", review, interview, "by=OFFLINE-MARKER-4471"});
@@ -116,6 +122,8 @@ TEST_CASE("destruction reaches the board and every device; a device that joins l
   REQUIRE(!husked.empty());  // the change that added the interview
   std::string stored = board.StoredBytes();
   for (const auto& body : husked) CHECK_FALSE(HoldsPiece(stored, body));
+  CHECK_FALSE(BoardHolds(board, "DESTROYED-MARKER-6612"));
+  CHECK(board.CountRows("file_chunks") == 0);  // the recording's pieces went with it
   // The check does see a change that stays (the finding's, say).
   for (const auto& [hash, sealed] : before)
     if (!crdt::IsHusk(after[hash]) && crdt::ParseChange(sealed)->header.compartment == "general") {

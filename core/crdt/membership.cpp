@@ -83,6 +83,12 @@ Status CheckMembershipOp(const Op& op) {
     for (const auto& h : op["h"])
       if (!h.is_binary() || h.get_binary().size() != 32)
         return Status::InvalidArgument("destroy names a change by something other than its hash");
+    if (op.contains("f")) {
+      if (!op["f"].is_array()) return Status::InvalidArgument("destroy's f lists files");
+      for (const auto& f : op["f"])
+        if (!f.is_string() || f.get<std::string>().size() != 64 || !IsId(f.get<std::string>()))
+          return Status::InvalidArgument("destroy names a file by something other than its board id");
+    }
     return Status::Ok();
   }
   return Status::InvalidArgument("unknown membership op '" + (IsValidUtf8(kind) ? kind : "?") + "'");

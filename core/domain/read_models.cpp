@@ -226,6 +226,7 @@ Result<json> ReadModel(ScrReview& review, const std::string& name, const json& p
            {"device", d.author},
            {"what", d.what},
            {"records", d.records},
+           {"files", d.files},
            {"changes", d.changes}});
     return json{{"starts_from", r.starts_from}, {"start", r.start}, {"legal_hold", r.legal_hold},
                 {"hold_reason", r.hold_reason}, {"kinds", items},   {"destructions", destructions}};

@@ -106,9 +106,16 @@ Result<size_t> DestroyKind(review::Replica& replica, const std::string& kind, Da
     for (const auto& [id, e] : replica.document().entities())
       if (std::find(k.types.begin(), k.types.end(), e.type()) != k.types.end()) ids.insert(id);
   }
+  size_t records = ids.size();
+  // The files attached to them go with them, unless a record that stays has them too.
+  std::set<std::string> files, kept;
+  for (const auto& [id, e] : replica.document().entities())
+    for (const auto& file : e.SetValue("files")) (ids.count(id) ? files : kept).insert(file);
+  for (const auto& file : files)
+    if (!kept.count(file)) ids.insert(file);
   auto destroyed = replica.Destroy(kind, ids);
   if (!destroyed.ok()) return destroyed.status().IsNotFound() && !allowed.ok() ? allowed : destroyed.status();
-  return ids.size();
+  return records;
 }
 
 }  // namespace caseboard::domain

@@ -124,14 +124,21 @@ Result<Hash> Replica::Destroy(const std::string& what, const std::set<std::strin
   if (targets.empty() && touched.empty())
     return Status::NotFound("there is nothing of that kind left to destroy");
 
-  json ids = json::array(), hashes = json::array();
-  for (const auto& e : targets) ids.push_back(e);
+  json ids = json::array(), hashes = json::array(), files = json::array();
+  for (const auto& e : targets) {
+    ids.push_back(e);
+    // An attachment's file, by the board's name for it, so the board drops its pieces.
+    auto it = doc_.entities().find(e);
+    if (it != doc_.entities().end() && it->second.type() == "attachment")
+      if (auto board_id = BoardFileId(it->second)) files.push_back(*board_id);
+  }
   for (const auto& t : touched)
     hashes.push_back(json::binary_t(std::vector<uint8_t>(t.change.hash.begin(), t.change.hash.end())));
   // Applying it (ApplyDestroy) forgets the records and husks this vault's log.
   CB_ASSIGN_OR_RETURN(
       Hash destroy,
-      CommitLocal(crdt::kMembership, {{{"o", "destroy"}, {"what", what}, {"e", ids}, {"h", hashes}}}));
+      CommitLocal(crdt::kMembership,
+                  {{{"o", "destroy"}, {"what", what}, {"e", ids}, {"h", hashes}, {"f", files}}}));
 
   // Signed husks for the board, which holds the originals (or, for changes
   // never sent, needs something to stand in their place in the graph).
@@ -148,10 +155,17 @@ Result<Hash> Replica::Destroy(const std::string& what, const std::set<std::strin
 void Replica::ApplyDestroy(const Hash& destroy, const std::vector<crdt::Op>& ops) {
   for (const auto& op : ops) {
     if (op["o"] != "destroy") continue;
+    std::vector<crdt::Entity> files;  // attachments, whose files go once every record named is gone
     for (const auto& e : op["e"]) {
-      destroyed_.emplace(e.get<std::string>(), destroy);
-      doc_.Erase(e.get<std::string>());
+      const std::string& id = e.get_ref<const std::string&>();
+      destroyed_.emplace(id, destroy);
+      auto it = doc_.entities().find(id);
+      if (it != doc_.entities().end() && it->second.type() == "attachment") files.push_back(it->second);
+      doc_.Erase(id);
     }
+    // Best effort: a file that cannot be removed now stays in the vault's
+    // attachment store, unreachable (its entity and key are gone).
+    for (const auto& f : files) (void)ForgetFile(f);
     husk_log_due_ = true;
   }
   // Husks that were waiting for this record.
@@ -265,9 +279,13 @@ std::vector<Destruction> Replica::Destructions() const {
   std::vector<Destruction> out;
   for (const auto& [hash, mc] : mchanges_)
     for (const auto& op : mc.ops)
-      if (op["o"] == "destroy")
-        out.push_back(
-            {ToHex(hash), mc.hlc, mc.author, op["what"].get<std::string>(), op["e"].size(), op["h"].size()});
+      if (op["o"] == "destroy") {
+        // Every attachment made by this version has a board id, so "f" counts the files among "e".
+        size_t files = op.contains("f") ? op["f"].size() : 0;
+        size_t entities = op["e"].size();
+        out.push_back({ToHex(hash), mc.hlc, mc.author, op["what"].get<std::string>(),
+                       entities - std::min(files, entities), files, op["h"].size()});
+      }
   std::sort(out.begin(), out.end(), [](const Destruction& a, const Destruction& b) {
     return std::tie(a.hlc, a.author) < std::tie(b.hlc, b.author);
   });

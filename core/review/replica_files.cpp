@@ -42,24 +42,63 @@ Bytes ChunkAad(const Replica::FileRef& f, uint32_t index) {
 
 }  // namespace
 
+std::optional<std::string> Replica::BoardFileId(const crdt::Entity& attachment) {
+  const nlohmann::json* key = attachment.Field("key");
+  if (!key || !key->is_string()) return std::nullopt;
+  auto key_bytes = FromHex(key->get<std::string>());
+  if (!key_bytes || key_bytes->size() != crypto::kAeadKeySize) return std::nullopt;
+  // The board's name: a MAC of a fixed label under the key, so it reveals
+  // nothing and nobody without the key can claim it for other content.
+  std::string id = ToHex(crypto::HmacSha256(*key_bytes, AsBytes("caseboard/file-id/v1")));
+  std::fill(key_bytes->begin(), key_bytes->end(), 0);
+  return id;
+}
+
+Status Replica::ForgetFile(const crdt::Entity& attachment) {
+  if (auto board_id = BoardFileId(attachment)) {
+    std::vector<std::string> parts;
+    std::string prefix = *board_id + "/";
+    CB_RETURN_IF_ERROR(vault_.Scan(
+        review_id_, kPartKind,
+        [&](const std::string& id, crypto::SecureBytes) {
+          if (id.compare(0, prefix.size(), prefix) != 0) return false;
+          parts.push_back(id);
+          return true;
+        },
+        prefix));
+    for (const auto& id : parts) batch_.Delete({review_id_, kPartKind, id});
+  }
+  const nlohmann::json* content = attachment.Field("content");
+  if (!content || !content->is_string()) return Status::Ok();
+  // Identical content is stored once: it stays while another attachment names it.
+  for (const auto& [id, e] : doc_.entities()) {
+    const nlohmann::json* other = e.type() == "attachment" ? e.Field("content") : nullptr;
+    if (&e != &attachment && other && *other == *content) return Status::Ok();
+  }
+  auto local = vault_.Get({review_id_, "blob", content->get<std::string>()});
+  if (local.status().IsNotFound()) return Status::Ok();  // never reached this device
+  CB_RETURN_IF_ERROR(local.status());
+  Status deleted = vault_.DeleteAttachment(review_id_, local->str());
+  if (!deleted.ok() && !deleted.IsNotFound()) return deleted;
+  batch_.Delete({review_id_, "blob", content->get<std::string>()});
+  return Status::Ok();
+}
+
 std::vector<Replica::FileRef> Replica::Files() const {
   std::vector<FileRef> out;
   for (const auto& [id, e] : doc_.entities()) {
     if (!e.visible() || e.type() != "attachment") continue;
     const nlohmann::json* content = e.Field("content");
     const nlohmann::json* size = e.Field("size");
-    const nlohmann::json* key = e.Field("key");
-    if (!content || !content->is_string() || !size || !size->is_number_integer() || !key || !key->is_string())
+    std::optional<std::string> board_id = BoardFileId(e);
+    if (!content || !content->is_string() || !size || !size->is_number_integer() || !board_id ||
+        size->get<int64_t>() < 0)
       continue;  // attached before files travelled, or damaged: nothing to move
-    auto key_bytes = FromHex(key->get<std::string>());
-    if (!key_bytes || key_bytes->size() != crypto::kAeadKeySize || size->get<int64_t>() < 0) continue;
     FileRef f;
     f.entity = id;
     f.content = content->get<std::string>();
     f.size = static_cast<uint64_t>(size->get<int64_t>());
-    // The board's name: a MAC of a fixed label under the key, so it reveals
-    // nothing and nobody without the key can claim it for other content.
-    f.id = ToHex(crypto::HmacSha256(*key_bytes, AsBytes("caseboard/file-id/v1")));
+    f.id = *board_id;
     f.chunks = static_cast<uint32_t>(std::max<uint64_t>(1, (f.size + kFileChunkBytes - 1) / kFileChunkBytes));
     f.here = vault_.Get({review_id_, "blob", f.content}).ok();
     out.push_back(std::move(f));

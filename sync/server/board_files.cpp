@@ -43,6 +43,9 @@ ApiResult<sync::FileStatus> Board::PutFileChunk(const std::string& device, const
   if (!member.ok()) return member.error();
   if ((*member)->role == crdt::Role::kReader)
     return ApiError::Forbidden("this device may read review " + review + " but not add files to it");
+  // A device that has not heard of a destruction yet may still offer the file.
+  CB_API_ASSIGN_OR_RETURN(ReviewCache * cache, Membership(review, head));
+  if (cache->fold.FileDestroyed(file)) return ApiError::Conflict("this file was destroyed; it is not kept");
   Status put = store_->PutFileChunk(review, file, static_cast<uint32_t>(chunks), static_cast<uint32_t>(index),
                                     sealed, NowMs());
   if (put.code() == Status::Code::kInvalidArgument) return ApiError::Conflict(put.message());
@@ -59,6 +62,8 @@ ApiResult<Bytes> Board::ReadFileChunk(const std::string& device, const std::stri
   auto member = RequireMember(device, review, &head);
   if (!member.ok()) return member.error();
   if (index >= sync::kMaxFileChunks) return ApiError::NotFound("no such piece");
+  CB_API_ASSIGN_OR_RETURN(ReviewCache * cache, Membership(review, head));
+  if (cache->fold.FileDestroyed(file)) return ApiError::NotFound("this file was destroyed");
   CB_API_ASSIGN_OR_RETURN(auto piece, store_->ReadFileChunk(review, file, static_cast<uint32_t>(index)));
   if (!piece) return ApiError::NotFound("the board does not have this piece of the file");
   return std::move(*piece);

@@ -51,7 +51,8 @@ ApiResult<sync::PushResponse> Board::Push(const std::string& device, const std::
   }
 
   sync::PushResponse out;
-  std::vector<StoredChange> husks;  // replace stored changes once the accepted ones are in
+  std::vector<StoredChange> husks;           // replace stored changes once the accepted ones are in
+  std::vector<std::string> destroyed_files;  // named by accepted destroy changes: pieces deleted after
   std::vector<size_t> husk_at;
   std::vector<StoredChange> accepted;
   std::vector<size_t> accepted_at;           // index in out.results of each accepted change
@@ -92,7 +93,12 @@ ApiResult<sync::PushResponse> Board::Push(const std::string& device, const std::
       result.error = Refusal(*refused);
       continue;
     }
-    if (change.header.compartment == crdt::kMembership) ctx.fold.Add(std::move(entry));
+    if (change.header.compartment == crdt::kMembership) {
+      for (const auto& op : entry.ops)
+        if (op["o"] == "destroy" && op.contains("f"))
+          for (const auto& f : op["f"]) destroyed_files.push_back(f.get<std::string>());
+      ctx.fold.Add(std::move(entry));
+    }
     accepted.push_back({0, result.hash, change.header.compartment, change.header.author, 0, sealed});
     accepted_at.push_back(i);
   }
@@ -106,6 +112,10 @@ ApiResult<sync::PushResponse> Board::Push(const std::string& device, const std::
     for (size_t k = 0; k < seqs->size(); ++k) out.results[accepted_at[k]].seq = (*seqs)[k];
     head = std::max(head, seqs->back());
   }
+  // The destroy change is stored; pieces a failure here leaves are never
+  // served again (board_files.cpp), and nobody could open them: their key
+  // went with the attachment.
+  for (const auto& file : destroyed_files) (void)store_->DeleteFile(review, file);
   for (size_t k = 0; k < husks.size(); ++k) {
     auto seq = store_->PutHusk(review, NowMs(), husks[k]);
     if (!seq.ok()) {

@@ -31,6 +31,15 @@ const MembershipFold::Entry* MembershipFold::Find(const std::string& hash) const
   return nullptr;
 }
 
+bool MembershipFold::FileDestroyed(const std::string& file) const {
+  for (const Entry& e : entries_)
+    for (const auto& op : e.ops)
+      if (op["o"] == "destroy" && op.contains("f"))
+        for (const auto& f : op["f"])
+          if (f == file) return true;
+  return false;
+}
+
 Status CheckMembershipOps(const std::vector<crdt::Op>& ops, bool is_genesis) {
   if (ops.empty()) return Status::InvalidArgument("a membership change needs at least one op");
   for (size_t i = 0; i < ops.size(); ++i) {

@@ -32,6 +32,8 @@ class MembershipFold {
   size_t size() const { return entries_.size(); }
   // The accepted membership change with this hash (hex), or nullptr.
   const Entry* Find(const std::string& hash) const;
+  // Whether a destroy op names this file (the board's id for it).
+  bool FileDestroyed(const std::string& file) const;
 
  private:
   std::vector<Entry> entries_;  // in fold order

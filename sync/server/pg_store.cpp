@@ -348,6 +348,12 @@ class PgStore final : public ServerStore {
     return std::optional<Bytes>(r.Blob(0, 0));
   }
 
+  Status DeleteFile(const std::string& review, const std::string& file) override {
+    CB_RETURN_IF_ERROR(Run("DELETE FROM file_chunks WHERE review = $1 AND file = $2", {review, file}));
+    (void)Run("VACUUM file_chunks", {});  // as in PutHusk
+    return Status::Ok();
+  }
+
  private:
   static DeviceRecord DeviceAt(const Rows& r, int i) {
     return DeviceRecord{r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.U64(i, 4), r.U64(i, 5)};

@@ -387,6 +387,15 @@ class SqliteStore final : public ServerStore {
     return std::optional<Bytes>(s.Blob(0));
   }
 
+  Status DeleteFile(const std::string& review, const std::string& file) override {
+    {
+      CB_ASSIGN_OR_RETURN(Stmt s, db_->Prepare("DELETE FROM file_chunks WHERE review = ? AND file = ?"));
+      CB_RETURN_IF_ERROR(s.Bind(1, review).Bind(2, file).Run());
+    }
+    (void)db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");  // as in PutHusk
+    return Status::Ok();
+  }
+
  private:
   std::unique_ptr<Db> db_;
   uint64_t last_sweep_ms_ = 0;

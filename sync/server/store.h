@@ -124,6 +124,9 @@ class ServerStore {
       const std::string& review, const std::string& file) = 0;
   virtual Result<std::optional<Bytes>> ReadFileChunk(const std::string& review, const std::string& file,
                                                      uint32_t index) = 0;
+  // Deletes every piece of a file (a destroyed attachment's), so that its
+  // bytes are gone from the store as PutHusk's are.
+  virtual Status DeleteFile(const std::string& review, const std::string& file) = 0;
 };
 
 }  // namespace caseboard::server

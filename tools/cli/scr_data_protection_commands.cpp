@@ -147,7 +147,8 @@ int Retention(const Context& ctx, const std::vector<std::string>& argv) {
   for (const auto& x : r["destructions"])
     std::cout << "destroyed " << x["on"].get<std::string>() << " by device " << x["device"].get<std::string>()
               << ": " << x["what"].get<std::string>() << ", " << x["records"].get<size_t>() << " records, "
-              << x["changes"].get<size_t>() << " changes husked\n";
+              << x["files"].get<size_t>() << " attached files, " << x["changes"].get<size_t>()
+              << " changes husked\n";
   return due ? kExitFailed : kExitOk;
 }
 

@@ -9,9 +9,10 @@
 //   {"o":"epoch","ep":N}                     a new key epoch for every compartment
 //   {"o":"keys","d":DEVICE,"c":COMPARTMENT,"ep":N,"box":BYTES}
 //                                            a review key sealed to DEVICE's X25519 key
-//   {"o":"destroy","what":KIND,"e":[ENTITY ids],"h":[change hashes]}
+//   {"o":"destroy","what":KIND,"e":[ENTITY ids],"h":[change hashes],"f":[file ids]}
 //                                            records destroyed under the retention
-//                                            schedule, and the changes husked (husk.h)
+//                                            schedule, the changes husked (husk.h), and
+//                                            the board's ids of destroyed attachments' files
 // A review's id is derived from its creator's signing key and a nonce, so a
 // genesis cannot be forged for an existing review by anyone but its creator.
 #pragma once

@@ -51,7 +51,8 @@ RetentionReport CheckRetention(const crdt::Document& doc, Date today);
 // (saying why and since when), and before its period has run out.
 Status DestructionAllowed(const crdt::Document& doc, const std::string& kind, Date today);
 
-// Destroys every record of `kind` in the review, deleted ones included, once
+// Destroys every record of `kind` in the review, deleted ones included, and
+// the files attached to them that no other record has, once
 // DestructionAllowed says so (Replica::Destroy: on every device and the
 // board, through one owner-signed change). Returns how many records went.
 Result<size_t> DestroyKind(review::Replica& replica, const std::string& kind, Date today);

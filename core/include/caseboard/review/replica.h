@@ -75,6 +75,7 @@ struct Destruction {
   std::string author;  // the owner device that destroyed
   std::string what;    // the kind of material ("working_notes", ...)
   size_t records = 0;
+  size_t files = 0;    // attached files destroyed with them
   size_t changes = 0;  // changes husked
 };
 
@@ -319,6 +320,11 @@ class Replica {
 
   void LogChange(const crdt::Change& change);
   void ApplyDestroy(const crdt::Hash& destroy, const std::vector<crdt::Op>& ops);
+  // The board's name for an attachment entity's file (see FileRef::id).
+  static std::optional<std::string> BoardFileId(const crdt::Entity& attachment);
+  // Removes a destroyed attachment's file from the vault (unless another
+  // attachment holds the same content) and any pieces of it still arriving.
+  Status ForgetFile(const crdt::Entity& attachment);
   std::set<crdt::Hash> HashesNamedByDestroys() const;
   // Applies a husk's residue once the destroy change that vouches for it is here.
   void ConfirmHusk(const crdt::Hash& hash);
