@@ -318,7 +318,7 @@ TEST_CASE("a husk is applied only as its owner's destroy change says") {
   REQUIRE((*c)->ReceiveAll(served).ok());
   bool refused = false;
   for (const auto& p : (*c)->Problems())
-    refused |= p.state == "quarantined" && Has(p.reason, "not signed by the owner who destroyed");
+    refused |= p.state == "quarantined" && Has(p.reason, "not signed by its author or by the owner");
   CHECK(refused);
 
   // A husk signed by nobody (only a device's own log holds those) is refused outright.

@@ -6,11 +6,15 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <memory>
 
 #include "board_fixture.h"
 #include "caseboard/crdt/change.h"
+#include "caseboard/crdt/husk.h"
 #include "caseboard/crypto/secure_bytes.h"
+#include "caseboard/review/change_bundle.h"
 #include "caseboard/store/vault.h"
 #include "caseboard/sync/board_client.h"
 #include "caseboard/sync/sync_state.h"
@@ -254,4 +258,83 @@ TEST_CASE("a removed member cannot read what is written after, through the board
   d[1].Ok({"changes", "import", file});
   CHECK(d[1].Ok({"review", "show", review}).find("MARKER-AFTER-3b8e") == std::string::npos);
   CHECK(d[1].Ok({"review", "show", review}).find("Before") != std::string::npos);
+}
+
+TEST_CASE("a member cannot put a husk of its own in place of another's change on the board") {
+  TempDir dir;
+  BoardServer board;
+  std::vector<Device> d = JoinAll(dir, board, {"chair", "editor"});
+  std::string review = d[0].Ok({"scr", "start", "--title", "Review of Child H"});
+  d[0].Ok({"member", "add", review, IdentityOf(d[1]), "--role", "editor", "--compartments",
+           "general,family,restricted"});
+  d[0].Ok({"scr", "add", review, "conversation", "kind=interview", "notes=To be destroyed"});
+  d[0].Ok({"scr", "add", review, "finding", "title=The chair's finding"});
+  d[0].Ok({"scr", "add", review, "publication_plan", "decision=publish", "publish_on=2024-03-01"});
+  d[0].Ok({"scr", "set", review, "retention", "starts_from=published", "interviews_years=1"});
+  d[0].Ok({"scr", "destroy", review, "interviews", "--yes", "--today", "2025-03-01"});
+  d[0].Ok({"sync"});
+  d[1].Ok({"sync"});
+  d[1].Ok({"scr", "add", review, "note", "title=The editor's note"});
+  std::string destroy_hex =
+      nlohmann::json::parse(d[0].Ok({"scr", "retention", review, "--json"}))["destructions"][0]["change"];
+
+  // The chair's last change (the retention schedule), and one of the editor's own.
+  auto exported = [&](const Device& who, const std::string& name) {
+    std::string file = dir.Sub(name);
+    who.Ok({"changes", "export", review, "--out", file});
+    std::ifstream in(file, std::ios::binary);
+    Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto bundle = review::DecodeChangeBundle(bytes, file);
+    REQUIRE(bundle.ok());
+    std::vector<crdt::Change> out;
+    for (const auto& sealed : bundle->changes) out.push_back(crdt::ParseChange(sealed).value());
+    return out;
+  };
+  std::vector<crdt::Change> chairs = exported(d[0], "chair.changes");
+  crdt::Change target;
+  for (const auto& c : chairs)
+    if (!c.husk && c.header.compartment == "general") target = c;
+  REQUIRE(target.header.author == DeviceIdOf(d[0]));
+  crdt::Change own;
+  for (const auto& c : exported(d[1], "editor.changes"))
+    if (c.header.author == DeviceIdOf(d[1])) own = c;
+  REQUIRE(!own.header_bytes.empty());
+
+  OpenDevice editor(d[1]);
+  crdt::Signer sign = [&](ByteView m) { return editor.vault->SignAsDevice(m); };
+  auto destroy = FromHex(destroy_hex);
+  REQUIRE(destroy);
+  crdt::Hash destroy_hash;
+  std::copy(destroy->begin(), destroy->end(), destroy_hash.begin());
+  auto key = crypto::SecureBytes::Random(32);
+  auto push_husk = [&](const crdt::Change& original) {
+    auto husk = crdt::SealHusk(original, {}, key, destroy_hash, &sign);
+    REQUIRE_MESSAGE(husk.ok(), husk.status().ToString());
+    sync::PushRequest request;
+    request.changes.push_back(husk->sealed);
+    auto pushed = editor.Client()->Push(review, request);
+    REQUIRE_MESSAGE(pushed.ok(), pushed.status().ToString());
+    REQUIRE(pushed->results.size() == 1);
+    CHECK(pushed->results[0].seq == 0);
+    return pushed->results[0].error;
+  };
+  // The chair's change, as the editor's husk: the editor is not its author,
+  // and the destruction does not name it.
+  CHECK(push_husk(target).find("does not name this change") != std::string::npos);
+  // The editor's own header under the chair's change's hash: not the header of the change it would replace.
+  crdt::Change swapped = own;
+  swapped.hash = target.hash;
+  CHECK(push_husk(swapped).find("not that of the change it would replace") != std::string::npos);
+
+  // Nothing of the chair's review changed on the board.
+  editor.vault.reset();
+  TempDir other;
+  Device newcomer = MakeDevice(other, "newcomer");
+  newcomer.Ok({"join", board.Invite("newcomer"), "--name", "newcomer"});
+  d[0].Ok({"member", "add", review, IdentityOf(newcomer), "--role", "reader", "--compartments",
+           "general,family,restricted"});
+  d[0].Ok({"sync"});
+  newcomer.Ok({"sync"});
+  CHECK(newcomer.Ok({"review", "hash", review}) == d[0].Ok({"review", "hash", review}));
+  CHECK(newcomer.Ok({"review", "list"}).find("problems") == std::string::npos);
 }

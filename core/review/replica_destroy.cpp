@@ -180,27 +180,31 @@ void Replica::ConfirmHusk(const Hash& hash) {
   if (it == husks_.end()) return;
   const Change& c = it->second;
   // An unsigned husk comes only from this vault's own log (ReceiveAll refuses
-  // them), which the vault key authenticates. A signed one is vouched for by
-  // its change's author (Evaluate has checked that the author was a member
-  // who may write there), or else by the owner whose destroy change names it.
-  auto author = membership_.members().find(c.header.author);
-  bool by_author = author != membership_.members().end() &&
-                   crdt::VerifyHuskSignature(c, author->second.identity.signing_key).ok();
-  if (crdt::HuskIsSigned(c) && !by_author) {
+  // them), which the vault key authenticates. A signed one waits for the
+  // destroy change it names, and is then vouched for by its change's author
+  // (Evaluate has checked that the author was a member who may write there)
+  // or by the owner whose destroy change names it.
+  if (crdt::HuskIsSigned(c)) {
     auto d = mchanges_.find(c.destroy);
     if (d == mchanges_.end()) return;  // the destroy change has not arrived yet
-    bool named = false;
+    bool is_destroy = false, named = false;
     for (const auto& op : d->second.ops)
-      if (op["o"] == "destroy")
+      if (op["o"] == "destroy") {
+        is_destroy = true;
         for (const auto& h : op["h"])
           if (const Hash* n = NamedHash(h); n && *n == hash) named = true;
-    auto owner = membership_.members().find(d->second.author);
+      }
+    auto signs = [&](const std::string& device) {
+      auto m = membership_.members().find(device);
+      return m != membership_.members().end() &&
+             crdt::VerifyHuskSignature(c, m->second.identity.signing_key).ok();
+    };
     std::string refused;
-    if (!named) {
-      refused = "the destruction record it names does not name it";
-    } else if (owner == membership_.members().end() ||
-               !crdt::VerifyHuskSignature(c, owner->second.identity.signing_key).ok()) {
-      refused = "it is not signed by the owner who destroyed the records";
+    if (!is_destroy) {
+      refused = "the change it names is not a destruction";
+    } else if (!signs(c.header.author) && !(named && signs(d->second.author))) {
+      refused = named ? "it is not signed by its author or by the owner who destroyed the records"
+                      : "it is not signed by its author, and the destruction record does not name it";
     }
     if (!refused.empty()) {
       Quarantine(c, refused, /*in_graph=*/true);

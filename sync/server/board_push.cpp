@@ -193,15 +193,33 @@ std::optional<ApiError> Board::CheckHusk(PushContext& ctx, ByteView sealed, crdt
   if (husk->header.review != ctx.review) return ApiError::BadRequest("the husk belongs to another review");
   if (husk->header.compartment == crdt::kMembership)
     return ApiError::BadRequest("membership changes are never husked");
-  // Its own author's husk: as good as the author's change would have been.
+  // Husks exist only because of a destruction, which must be on the board.
+  const MembershipFold::Entry* destroy = ctx.fold.Find(ToHex(husk->destroy));
+  bool is_destroy = false;
+  if (destroy)
+    for (const auto& op : destroy->ops) is_destroy |= op["o"] == "destroy";
+  if (!is_destroy)
+    return ApiError::Conflict("the destroy change this husk names is not on the board; push it first");
+  // It stands in for the stored change with its hash, if the board has it:
+  // the same header, so nobody can put a husk of their own in place of
+  // another's change by claiming its hash.
+  auto seq = store_->FindChange(ctx.review, husk->HashHex());
+  if (!seq.ok()) return ApiError::FromStatus(seq.status());
+  if (*seq) {
+    auto stored = store_->ReadChanges(ctx.review, **seq - 1, 1, crdt::kMaxChangeBytes, {}, true);
+    if (!stored.ok()) return ApiError::FromStatus(stored.status());
+    auto original = stored->empty() ? Result<crdt::Change>(Status::NotFound("gone"))
+                                    : crdt::ParseChange(stored->front().sealed);
+    if (!original.ok() || original->header_bytes != husk->header_bytes)
+      return ApiError::Forbidden("the husk's header is not that of the change it would replace");
+  }
+  // Signed by the change's own author, whose change it was to write...
   const crdt::Membership& m = ctx.fold.membership();
   if (const crdt::Member* author = m.Find(husk->header.author);
       author && m.CanWrite(husk->header.author, husk->header.compartment) &&
       crdt::VerifyHuskSignature(*husk, author->identity.signing_key).ok())
     return std::nullopt;
-  const MembershipFold::Entry* destroy = ctx.fold.Find(ToHex(husk->destroy));
-  if (!destroy)
-    return ApiError::Conflict("the destroy change this husk names is not on the board; push it first");
+  // ...or by the owner whose destroy change names it.
   bool named = false;
   for (const auto& op : destroy->ops)
     if (op["o"] == "destroy")
@@ -209,10 +227,10 @@ std::optional<ApiError> Board::CheckHusk(PushContext& ctx, ByteView sealed, crdt
         named |= h.is_binary() && std::equal(h.get_binary().begin(), h.get_binary().end(), husk->hash.begin(),
                                              husk->hash.end());
   if (!named) return ApiError::Forbidden("the destroy change it names does not name this change");
-  auto owner = ctx.fold.membership().members().find(destroy->author);
-  if (owner == ctx.fold.membership().members().end() ||
+  auto owner = m.members().find(destroy->author);
+  if (owner == m.members().end() ||
       !crdt::VerifyHuskSignature(*husk, owner->second.identity.signing_key).ok())
-    return ApiError::Forbidden("the husk is not signed by the owner who destroyed");
+    return ApiError::Forbidden("the husk is not signed by its author or by the owner who destroyed");
   return std::nullopt;
 }
 
