@@ -363,5 +363,9 @@ TEST_CASE("retention: the board's periods, what is due (exit 1), a legal hold, a
   CHECK(after["destructions"][0]["records"] == 1);
   CHECK(after["destructions"][0]["on"].get<std::string>().size() == 10);
   // Nothing is left to destroy, so the schedule no longer reports it due.
-  CHECK(admin.Run({"scr", "retention", review, "--today", "2025-03-01"}).exit_code == 0);
+  CliRun listed = admin.Run({"scr", "retention", review, "--today", "2025-03-01"});
+  CHECK(listed.exit_code == 0);
+  CHECK(listed.out.find("Interviews and conversations (0 records): destroyed (due since 2025-03-01)") !=
+        std::string::npos);
+  CHECK(listed.out.find("interviews, 1 records, 0 attached files") != std::string::npos);
 }

@@ -139,6 +139,8 @@ int Retention(const Context& ctx, const std::vector<std::string>& argv) {
       line = "kept until " + k["due"].get<std::string>();
     else if (state == "due")
       line = "DUE for destruction since " + k["due"].get<std::string>();
+    else if (state == "done")
+      line = "destroyed (due since " + k["due"].get<std::string>() + ")";
     else
       line = "on legal hold";
     std::cout << k["name"].get<std::string>() << " (" << k["records"].get<size_t>() << " records): " << line
