@@ -141,8 +141,7 @@ void DrawRetention(App& app, review::Replica& r) {
     std::string what = d.what;
     for (const auto& k : domain::RetentionKinds())
       if (k.id == d.what) what = k.name;
-    std::string on =
-        domain::FormatDate(domain::CivilFromDays(static_cast<int64_t>(d.hlc.wall_ms / 86400000)));
+    std::string on = domain::FormatDate(domain::DateOfMs(d.hlc.wall_ms));
     ImGui::TextDisabled("Destroyed %s: %s, %zu record(s), by device %s.", on.c_str(), what.c_str(), d.records,
                         d.author.substr(0, 8).c_str());
   }

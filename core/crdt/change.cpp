@@ -86,6 +86,16 @@ Result<Change> SealChange(const ChangeHeader& header, const std::vector<Op>& ops
   return c;
 }
 
+Result<ChangeHeader> ParseChangeHeader(ByteView header_bytes) {
+  auto decoded = DecodeCbor(header_bytes);
+  if (!decoded.ok()) return Status::InvalidArgument("change header: " + decoded.status().message());
+  CB_ASSIGN_OR_RETURN(ChangeHeader header, HeaderFrom(*decoded));
+  // The header must be in canonical form, so one change has one encoding.
+  if (json::to_cbor(*decoded) != Bytes(header_bytes.begin(), header_bytes.end()))
+    return Status::InvalidArgument("change header is not canonical");
+  return header;
+}
+
 Result<Change> ParseChange(ByteView sealed) {
   if (IsHusk(sealed)) return ParseHusk(sealed);
   if (sealed.size() > kMaxChangeBytes) return Status::InvalidArgument("change is larger than the limit");
@@ -99,14 +109,7 @@ Result<Change> ParseChange(ByteView sealed) {
   c.header_bytes = outer[0].get_binary();
   c.body = outer[1].get_binary();
   std::copy(outer[2].get_binary().begin(), outer[2].get_binary().end(), c.signature.begin());
-  auto header_decoded = DecodeCbor(c.header_bytes);
-  if (!header_decoded.ok())
-    return Status::InvalidArgument("change header: " + header_decoded.status().message());
-  const json& header = *header_decoded;
-  CB_ASSIGN_OR_RETURN(c.header, HeaderFrom(header));
-  // The header must be in canonical form, so one change has one encoding.
-  if (json::to_cbor(header) != c.header_bytes)
-    return Status::InvalidArgument("change header is not canonical");
+  CB_ASSIGN_OR_RETURN(c.header, ParseChangeHeader(c.header_bytes));
   c.sealed.assign(sealed.begin(), sealed.end());
   if (json::to_cbor(outer) != c.sealed) return Status::InvalidArgument("change is not canonically encoded");
   c.hash = crypto::Sha256(sealed);

@@ -256,6 +256,8 @@ Date CivilFromDays(int64_t days) {
   return {static_cast<int>(year_of_era + era * 400 + (month <= 2 ? 1 : 0)), month, day};
 }
 
+Date DateOfMs(uint64_t unix_ms) { return CivilFromDays(static_cast<int64_t>(unix_ms / 86400000)); }
+
 Date AddDays(Date d, int64_t n) { return CivilFromDays(DaysFromCivil(d) + n); }
 
 int Weekday(Date d) {

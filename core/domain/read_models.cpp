@@ -220,14 +220,13 @@ Result<json> ReadModel(ScrReview& review, const std::string& name, const json& p
     // The destruction records: who, when, what kind, how much; never what it was.
     json destructions = json::array();
     for (const auto& d : review.replica().Destructions())
-      destructions.push_back(
-          {{"change", d.change},
-           {"on", FormatDate(CivilFromDays(static_cast<int64_t>(d.hlc.wall_ms / 86400000)))},
-           {"device", d.author},
-           {"what", d.what},
-           {"records", d.records},
-           {"files", d.files},
-           {"changes", d.changes}});
+      destructions.push_back({{"change", d.change},
+                              {"on", FormatDate(DateOfMs(d.hlc.wall_ms))},
+                              {"device", d.author},
+                              {"what", d.what},
+                              {"records", d.records},
+                              {"files", d.files},
+                              {"changes", d.changes}});
     return json{{"starts_from", r.starts_from}, {"start", r.start}, {"legal_hold", r.legal_hold},
                 {"hold_reason", r.hold_reason}, {"kinds", items},   {"destructions", destructions}};
   }

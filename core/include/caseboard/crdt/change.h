@@ -68,6 +68,8 @@ Result<Change> SealChange(const ChangeHeader& header, const std::vector<Op>& ops
 
 // Parses the structure of sealed bytes; checks nothing cryptographic.
 Result<Change> ParseChange(ByteView sealed);
+// Parses a change's header bytes, which must be in canonical form.
+Result<ChangeHeader> ParseChangeHeader(ByteView header_bytes);
 
 Status VerifyChangeSignature(const Change& change, ByteView signing_key);
 

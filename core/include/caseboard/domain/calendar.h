@@ -51,6 +51,7 @@ std::string FormatDate(Date d);  // "YYYY-MM-DD"
 // still right; callers check IsValidDate where the range matters.
 int64_t DaysFromCivil(Date d);     // days since 1970-01-01
 Date CivilFromDays(int64_t days);  // inverse of DaysFromCivil
+Date DateOfMs(uint64_t unix_ms);   // the UTC day of a time in ms since 1970
 Date AddDays(Date d, int64_t n);   // calendar days, n may be negative
 int Weekday(Date d);               // 0 = Monday .. 6 = Sunday (ISO order)
 // Easter Sunday by the Anonymous Gregorian (Meeus/Jones/Butcher) algorithm;
