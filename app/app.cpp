@@ -16,7 +16,10 @@
 
 namespace caseboard::app {
 
-App::App(Options options) : options_(std::move(options)), last_activity_(std::chrono::steady_clock::now()) {}
+App::App(Options options) : options_(std::move(options)), last_activity_(std::chrono::steady_clock::now()) {
+  // A sync that wants the vault wakes the loop, which lends it at the next frame.
+  sync_runner_.SetWake([] { glfwPostEmptyEvent(); });
+}
 
 App::~App() { Lock(); }
 
@@ -97,7 +100,6 @@ void App::Lock() {
     sync_runner_.Cancel();
     sync_runner_.Collect();
   }
-  reopen_review_.clear();
   last_sync_job_.reset();
   sync_panel_ = false;
   ForgetSyncPanel();
@@ -226,8 +228,6 @@ void App::RefreshSync() {
 }
 
 void App::RefreshReviews() {
-  // While a job runs the vault is the worker's; the lists are read again when it ends.
-  if (sync_runner_.busy()) return;
   reviews_.clear();
   sync_ = {};
   if (locked()) return;
@@ -287,7 +287,12 @@ std::string App::StartReview(const std::string& title, const std::string& framew
 }
 
 void App::OpenReview(const std::string& id) {
-  if (sync_runner_.busy()) return;
+  // The sync may have this review open as a copy of its own: a second copy
+  // must not write beside it (the open review is the one copy they share).
+  if (sync_runner_.busy() && !(replica_ && replica_->id() == id)) {
+    Say("A sync is running: open the review once it has finished.");
+    return;
+  }
   replica_.reset();
   auto r = review::Replica::Open(*vault_, id, domain::ScrReplicaOptions());
   if (!r.ok()) {
@@ -315,35 +320,29 @@ void App::CloseReview() {
   RefreshReviews();
 }
 
-// The worker gets the vault to itself: the open review is closed (its
-// typing signed first) and reopened when the job ends.
-std::string App::HandVaultToWorker() {
+std::string App::CanStartJob() const {
   if (locked()) return "The vault is locked.";
   if (sync_runner_.busy()) return "A sync is already running.";
-  reopen_review_.clear();
-  if (replica_) {
-    Status s = replica_->FlushText();
-    if (!s.ok()) return "Could not sign the latest typing, so the sync did not start: " + s.message();
-    reopen_review_ = replica_->id();
-    CloseReview();  // and what the screens keep of it, as on any close
-  }
   return "";
 }
 
 std::string App::StartJoin(const std::string& invite, const std::string& name) {
-  if (std::string why = HandVaultToWorker(); !why.empty()) return why;
+  if (std::string why = CanStartJob(); !why.empty()) return why;
   sync_runner_.StartJoin(*vault_, invite, name, domain::ScrReplicaOptions());
   return "";
 }
 
 std::string App::StartSync() {
-  if (std::string why = HandVaultToWorker(); !why.empty()) return why;
-  sync_runner_.StartSync(*vault_, domain::ScrReplicaOptions());
+  if (std::string why = CanStartJob(); !why.empty()) return why;
+  // The review on screen stays open, and the person may go on typing: the
+  // worker syncs this very replica, on its turns (vault_turns.h).
+  sync_runner_.StartSync(*vault_, domain::ScrReplicaOptions(), [this](const std::string& id) {
+    return replica_ && replica_->id() == id ? replica_ : nullptr;
+  });
   return "";
 }
 
-// Called each frame: once the worker has finished, the vault is the UI
-// thread's again; the lists are read afresh and the review reopens.
+// Called each frame: once the worker has finished, the lists are read afresh.
 void App::CollectSyncJob() {
   if (!sync_runner_.busy() || !sync_runner_.finished()) return;
   last_sync_job_ = sync_runner_.Collect();
@@ -370,7 +369,6 @@ void App::CollectSyncJob() {
   for (const auto& r : job.report.reviews)
     if (r.status.IsRevoked()) revoked = r.status;
   if (revoked.IsRevoked()) {
-    reopen_review_.clear();
     std::string why = WipeVault();
     std::fprintf(stderr, "caseboard: revoked by the board; %s\n",
                  why.empty() ? "vault wiped" : ("wipe failed: " + why).c_str());
@@ -379,11 +377,6 @@ void App::CollectSyncJob() {
     return;
   }
   RefreshReviews();
-  if (!reopen_review_.empty()) {
-    std::string id = std::move(reopen_review_);
-    reopen_review_.clear();
-    OpenReview(id);
-  }
 }
 
 void App::DropFiles(std::vector<std::string> paths) {
@@ -415,6 +408,11 @@ void App::HandleShortcuts() {
   if (ImGui::IsKeyPressed(GLFW_KEY_Q, false)) quit_ = true;
   // Ctrl+Shift+S opens the sync panel (or closes it, when no job runs).
   if (io.KeyShift && ImGui::IsKeyPressed(GLFW_KEY_S, false) && !locked()) sync_panel_ = !sync_panel_;
+  // Ctrl+Shift+Y syncs now, from wherever the person is: typing in a long
+  // text goes on while it runs.
+  if (io.KeyShift && ImGui::IsKeyPressed(GLFW_KEY_Y, false) && !locked() && sync_.joined &&
+      !sync_runner_.busy())
+    if (std::string why = StartSync(); !why.empty()) Say(why);
 }
 
 void App::DrawMenuBar() {
@@ -436,7 +434,7 @@ void App::DrawMenuBar() {
     if (ImGui::MenuItem("Sync panel", "Ctrl+Shift+S", sync_panel_open(), !locked()))
       sync_panel_ = !sync_panel_;
     bool can_sync = !locked() && sync_.joined && !sync_runner_.busy();
-    if (ImGui::MenuItem("Sync now", nullptr, false, can_sync)) {
+    if (ImGui::MenuItem("Sync now", "Ctrl+Shift+Y", false, can_sync)) {
       sync_panel_ = true;
       if (std::string why = StartSync(); !why.empty()) Say(why);
     }
@@ -466,6 +464,10 @@ void App::DrawMenuBar() {
 }
 
 void App::Frame() {
+  // A sync waiting for the vault has its turn here, before anything on
+  // screen reads the open review; while the person types in a long text,
+  // the editor lends it instead, at its own safe point (text_panel.cpp).
+  if (!replica_ || !TextPanelTyping()) sync_runner_.Lend();
   // Review material copied to another program does not stay on the clipboard.
   if (SecondsUntilClipboardClear(options_.clipboard_seconds) <= 0) ClearOwnClipboard();
   CollectSyncJob();

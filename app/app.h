@@ -140,15 +140,19 @@ class App {
   std::vector<std::string> TakeDroppedFiles() { return std::move(dropped_); }
 
   // ---- Sync: the panel (sync_panel.cpp) asks, a worker thread does it
-  // (sync_runner.h). While a job runs the open review is closed and only
-  // the panel draws; when it ends the review reopens. ----
-  bool sync_panel_open() const { return sync_panel_ || sync_runner_.busy(); }
+  // (sync_runner.h). The open review stays open and editable while a job
+  // runs; the worker takes its turns with the vault between frames. ----
+  bool sync_panel_open() const { return sync_panel_; }
   void ShowSyncPanel(bool show) { sync_panel_ = show; }
   // Start a job; "" when it started, else why not, in plain words.
   std::string StartJoin(const std::string& invite, const std::string& name);
   std::string StartSync();
   void CancelSync() { sync_runner_.Cancel(); }
   bool sync_busy() const { return sync_runner_.busy(); }
+  // The text editor's safe point (text_panel.cpp): a waiting sync has its
+  // turn with the vault now. True if it had one.
+  bool LendVault() { return sync_runner_.Lend(); }
+  bool sync_wants_vault() const { return sync_runner_.wants_vault(); }
   const SyncRunner& sync_runner() const { return sync_runner_; }
   // The last job's outcome, until the vault locks (null before the first).
   const SyncJobOutcome* last_sync_job() const { return last_sync_job_ ? &*last_sync_job_ : nullptr; }
@@ -162,13 +166,14 @@ class App {
   void DrawMenuBar();
   void RefreshSync();
   void HandleShortcuts();
-  std::string HandVaultToWorker();
+  std::string CanStartJob() const;  // "" or why a join or sync cannot start now
   void CollectSyncJob();
   void DrawWipeConfirmation();
 
   Options options_;
   std::unique_ptr<store::Vault> vault_;
-  std::unique_ptr<review::Replica> replica_;  // the review on screen, if any
+  // The review on screen, if any; shared with a running sync (see StartSync).
+  std::shared_ptr<review::Replica> replica_;
   std::vector<ReviewRow> reviews_;
   SyncSummary sync_;
   domain::WorkingCalendar calendar_ = domain::WorkingCalendar::EnglandAndWales();
@@ -180,8 +185,7 @@ class App {
   // After the vault: destroyed first, so a job never outlives the vault.
   SyncRunner sync_runner_;
   bool sync_panel_ = false;
-  bool wipe_asked_ = false;    // the Vault menu's "Wipe..." was chosen: the confirmation opens
-  std::string reopen_review_;  // the review to reopen when the job ends
+  bool wipe_asked_ = false;  // the Vault menu's "Wipe..." was chosen: the confirmation opens
   std::optional<SyncJobOutcome> last_sync_job_;
   std::chrono::steady_clock::time_point wake_until_;  // a few frames after a job, to draw its end
 };
@@ -205,6 +209,9 @@ void SelectText(const std::string& entity, const std::string& field);
 // Each screen drops what it keeps of a review's content (on lock, or when
 // the review closes), so nothing decrypted outlives the open review.
 void ForgetTextPanel();
+// The person is typing in a long text: the editor lends the vault to a
+// waiting sync itself, at its safe point.
+bool TextPanelTyping();
 void ForgetChronologyPanel();
 void ForgetTimeline();  // called by ForgetChronologyPanel
 void ForgetReviewScreen();

@@ -172,6 +172,14 @@ void DrawProgress(App& app) {
   } else if (ImGui::Button("Cancel")) {
     app.CancelSync();
   }
+  ImGui::Spacing();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 36);
+  ImGui::TextWrapped(
+      "You can close this panel and go on working: the sync carries on, and what it brings in appears as "
+      "it arrives, even in a text you are typing in.");
+  ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
 }
 
 // What the last join or sync did.
@@ -359,12 +367,12 @@ void ForgetSyncPanel() {
 
 void DrawSyncPanel(App& app) {
   ImGui::TextUnformatted("Sync");
-  if (!app.sync_busy()) {
-    ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::GetFontSize() * 6);
-    if (ImGui::SmallButton("Close panel")) {
-      start_error.clear();
-      app.ShowSyncPanel(false);
-    }
+  // A running sync goes on with the panel closed: the open review stays
+  // open and editable, and the menu bar says the sync is under way.
+  ImGui::SameLine(ImGui::GetWindowWidth() - ImGui::GetFontSize() * 6);
+  if (ImGui::SmallButton("Close panel")) {
+    start_error.clear();
+    app.ShowSyncPanel(false);
   }
   ImGui::Separator();
   ImGui::Spacing();

@@ -8,7 +8,12 @@ namespace caseboard::app {
 SyncRunner::~SyncRunner() {
   if (!busy()) return;
   Cancel();
+  LendUntilFinished();
   worker_.join();
+}
+
+void SyncRunner::LendUntilFinished() {
+  while (!finished()) turns_.Lend(std::chrono::milliseconds(10));
 }
 
 void SyncRunner::StartJoin(store::Vault& vault, std::string invite, std::string name,
@@ -26,7 +31,7 @@ void SyncRunner::StartJoin(store::Vault& vault, std::string invite, std::string 
       std::move(replica));
 }
 
-void SyncRunner::StartSync(store::Vault& vault, review::ReplicaOptions replica) {
+void SyncRunner::StartSync(store::Vault& vault, review::ReplicaOptions replica, OpenReplica open_replica) {
   Start(
       SyncJobKind::kSync,
       [&vault](const sync::SyncOptions& options, SyncJobOutcome& out) {
@@ -36,11 +41,11 @@ void SyncRunner::StartSync(store::Vault& vault, review::ReplicaOptions replica) 
         else
           out.status = report.status();
       },
-      std::move(replica));
+      std::move(replica), std::move(open_replica));
 }
 
 void SyncRunner::Start(SyncJobKind kind, std::function<void(const sync::SyncOptions&, SyncJobOutcome&)> job,
-                       review::ReplicaOptions replica) {
+                       review::ReplicaOptions replica, OpenReplica open_replica) {
   if (busy()) return;  // the App never starts a second job; a stray call is ignored
   kind_ = kind;
   cancel_.store(false);
@@ -51,11 +56,14 @@ void SyncRunner::Start(SyncJobKind kind, std::function<void(const sync::SyncOpti
   }
   outcome_ = {};
   outcome_.kind = kind;
-  worker_ = std::thread([this, job = std::move(job), replica = std::move(replica)]() mutable {
+  worker_ = std::thread([this, job = std::move(job), replica = std::move(replica),
+                         open_replica = std::move(open_replica)]() mutable {
     // The options live on the worker's stack: their hooks run on this
     // thread only, and publish through mu_.
     sync::SyncOptions options;
     options.replica = std::move(replica);
+    options.open_replica = std::move(open_replica);
+    options.client.vault_gate = &turns_;
     options.client.http.cancel = &cancel_;
     options.progress = [this](const sync::SyncProgress& p) {
       std::lock_guard<std::mutex> lock(mu_);
@@ -90,6 +98,7 @@ void SyncRunner::Start(SyncJobKind kind, std::function<void(const sync::SyncOpti
 
 SyncJobOutcome SyncRunner::Collect() {
   if (!busy()) return {};
+  LendUntilFinished();
   worker_.join();
   finished_.store(false);
   return std::move(outcome_);

@@ -1,10 +1,13 @@
 // SyncRunner: one join or sync at a time on a worker thread, so the window
 // keeps drawing (and Cancel keeps working) through a long transfer.
 //
-// The sync engine uses the vault from one thread. While a job runs the
-// worker owns the vault: the App closes the open review before it starts a
-// job and touches neither the vault nor any replica until Collect() (see
-// App::StartJoin/StartSync and App::Frame). What crosses between the threads:
+// The worker and the window share the vault a turn at a time (VaultTurns):
+// the worker takes it for each step that uses the vault or a replica and
+// hands it back while it waits on the board; the window lends it at the
+// start of a frame, or from the text editor (App::LendVault). The review
+// open on screen stays open: the worker syncs that very replica
+// (SyncOptions::open_replica) rather than a second copy. What else crosses
+// between the threads:
 //   - the progress snapshot, under a mutex (written by the worker's hooks,
 //     copied by the UI thread once a frame);
 //   - the cancel flag, an atomic the HTTP client and the engine poll;
@@ -24,6 +27,7 @@
 #include "caseboard/status.h"
 #include "caseboard/store/vault.h"
 #include "caseboard/sync/sync_engine.h"
+#include "vault_turns.h"
 
 namespace caseboard::app {
 
@@ -62,10 +66,19 @@ class SyncRunner {
   SyncRunner(const SyncRunner&) = delete;
   SyncRunner& operator=(const SyncRunner&) = delete;
 
-  // Start a job (none may be running). The vault must stay unlocked, and
-  // the caller must not use it, until Collect() returns.
+  // Start a job (none may be running). The vault must stay unlocked until
+  // Collect() returns, and the caller uses it only on its own turns: it
+  // calls Lend() at its safe points. `open_replica` hands the worker the
+  // review the window has open (see SyncOptions::open_replica).
+  using OpenReplica = std::function<std::shared_ptr<review::Replica>(const std::string& review)>;
   void StartJoin(store::Vault& vault, std::string invite, std::string name, review::ReplicaOptions replica);
-  void StartSync(store::Vault& vault, review::ReplicaOptions replica);
+  void StartSync(store::Vault& vault, review::ReplicaOptions replica, OpenReplica open_replica);
+  // Called (from the worker) when it wants the vault: the window should draw a frame.
+  void SetWake(std::function<void()> wake) { turns_.SetWake(std::move(wake)); }
+  // The window's safe point: if the worker waits for the vault it has it
+  // for one step, and this returns once it has handed it back.
+  bool Lend() { return busy() && turns_.Lend(); }
+  bool wants_vault() const { return busy() && turns_.wanted(); }
 
   // A job was started and not yet collected (it may have finished).
   bool busy() const { return worker_.joinable(); }
@@ -76,15 +89,19 @@ class SyncRunner {
   // second, and what was stored stays stored. Returns at once.
   void Cancel() { cancel_.store(true); }
   bool cancelling() const { return cancel_.load(); }
-  // Waits for the worker (at once if finished()) and hands over what it did.
+  // Waits for the worker (at once if finished()), lending it the vault
+  // meanwhile, and hands over what it did.
   SyncJobOutcome Collect();
   // A copy of the progress so far.
   SyncProgressView progress() const;
 
  private:
   void Start(SyncJobKind kind, std::function<void(const sync::SyncOptions&, SyncJobOutcome&)> job,
-             review::ReplicaOptions replica);
+             review::ReplicaOptions replica, OpenReplica open_replica = {});
+  // Lends the vault until the worker has ended (after Cancel, to stop it).
+  void LendUntilFinished();
 
+  VaultTurns turns_;
   std::thread worker_;
   SyncJobKind kind_ = SyncJobKind::kSync;
   std::atomic<bool> cancel_{false};

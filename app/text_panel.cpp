@@ -3,8 +3,18 @@
 // the changed place, so concurrent edits from other devices merge character
 // by character; the replica signs a burst of typing as one change when the
 // person pauses, leaves the field, or locks.
+//
+// Others' edits arrive while the person types: a sync running in the
+// background has its turns with the vault from inside the editor's
+// callback, once that frame's keystrokes are in the replica (vault_turns.h).
+// What it brought in replaces the widget's text, and the cursor and
+// selection are carried by anchors (the character before each), so they
+// stay by the same characters however much text arrived before them.
 #include <imgui.h>
+#include <imgui_internal.h>  // ImGuiInputTextState: the undo history, the text Escape restores
 
+#include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +36,7 @@ std::string buffer;                               // what the widget shows and e
 std::string synced;                               // the CRDT text as of the last sync with the buffer
 size_t synced_changes = static_cast<size_t>(-1);  // the replica's change count then
 bool was_active = false;
+int active_frame = -1;  // the last frame the field was active in
 char note_title[160];
 
 struct ListedText {
@@ -61,10 +72,84 @@ Status ApplyEdit(review::Replica& r, const std::string& before, const std::strin
   return Status::Ok();
 }
 
-std::string CurrentText(const review::Replica& r) {
+const crdt::TextSequence* Sequence(const review::Replica& r) {
   const crdt::Entity* e = r.document().Find(target.entity);
-  const crdt::TextSequence* t = e ? e->Text(target.field) : nullptr;
+  return e ? e->Text(target.field) : nullptr;
+}
+
+std::string CurrentText(const review::Replica& r) {
+  const crdt::TextSequence* t = Sequence(r);
   return t ? t->Text() : std::string();
+}
+
+// The byte offset of code point `n` in `s` (its end if shorter).
+size_t ByteOffsetOf(std::string_view s, size_t n) {
+  size_t i = 0;
+  for (; i < s.size(); ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && n-- == 0) break;
+  return i;
+}
+
+// The editor's callback, for the frame it runs in.
+App* editing_app = nullptr;
+review::Replica* editing_replica = nullptr;
+
+// Puts `text` in the active widget, moving the cursor and selection to the
+// given code point positions. The widget's undo history and the text Escape
+// would restore are of the text before, so they go.
+void ReplaceWidgetText(ImGuiInputTextCallbackData* data, const std::string& text, size_t cursor,
+                       size_t sel_start, size_t sel_end) {
+  data->DeleteChars(0, data->BufTextLen);
+  data->InsertChars(0, text.data(), text.data() + text.size());
+  data->CursorPos = static_cast<int>(ByteOffsetOf(text, cursor));
+  data->SelectionStart = static_cast<int>(ByteOffsetOf(text, sel_start));
+  data->SelectionEnd = static_cast<int>(ByteOffsetOf(text, sel_end));
+  if (ImGuiInputTextState* st = ImGui::GetInputTextState(ImGui::GetActiveID())) {
+    st->Stb.undostate.undo_point = 0;
+    st->Stb.undostate.undo_char_point = 0;
+    st->Stb.undostate.redo_point = STB_TEXTEDIT_UNDOSTATECOUNT;
+    st->Stb.undostate.redo_char_point = STB_TEXTEDIT_UNDOCHARCOUNT;
+    st->InitialTextA.resize(static_cast<int>(text.size()) + 1);
+    std::memcpy(st->InitialTextA.Data, text.c_str(), text.size() + 1);
+  }
+}
+
+// Every frame while the field is active, after ImGui has applied the frame's keystrokes.
+int EditorCallback(ImGuiInputTextCallbackData* data) {
+  if (data->EventFlag == ImGuiInputTextFlags_CallbackResize) return ResizeString(data);
+  if (data->EventFlag != ImGuiInputTextFlags_CallbackAlways) return 0;
+  App& app = *editing_app;
+  review::Replica& r = *editing_replica;
+  // 1. The keystrokes, in the text they were typed into.
+  std::string now(data->Buf, static_cast<size_t>(data->BufTextLen));
+  bool reload = false;
+  if (now != synced) {
+    Status s = ApplyEdit(r, synced, now);
+    if (!s.ok()) {
+      app.Say("That edit could not be kept: " + s.message());
+      reload = true;
+    }
+    synced = std::move(now);
+  }
+  // 2. A waiting sync's turn, with the cursor and selection anchored first.
+  if (!reload && !app.sync_wants_vault()) return 0;
+  std::string_view text(data->Buf, static_cast<size_t>(data->BufTextLen));
+  crdt::TextAnchor cursor, sel_start, sel_end;
+  if (const crdt::TextSequence* t = Sequence(r)) {
+    cursor = t->AnchorAt(CodePointsIn(text.substr(0, static_cast<size_t>(data->CursorPos))));
+    sel_start = t->AnchorAt(CodePointsIn(text.substr(0, static_cast<size_t>(data->SelectionStart))));
+    sel_end = t->AnchorAt(CodePointsIn(text.substr(0, static_cast<size_t>(data->SelectionEnd))));
+  }
+  size_t changes = r.change_count();
+  app.LendVault();
+  if (!reload && r.change_count() == changes) return 0;
+  const crdt::TextSequence* t = Sequence(r);  // gone if the record was destroyed
+  std::string merged = t ? t->Text() : std::string();
+  ReplaceWidgetText(data, merged, t ? t->PositionOf(cursor) : 0, t ? t->PositionOf(sel_start) : 0,
+                    t ? t->PositionOf(sel_end) : 0);
+  synced = std::move(merged);
+  synced_changes = r.change_count();
+  return 0;
 }
 
 }  // namespace
@@ -79,12 +164,17 @@ void ForgetTextPanel() {
   list_changes = static_cast<size_t>(-1);
   target = {};
   was_active = false;
+  active_frame = -1;
 }
 
 void SelectText(const std::string& entity, const std::string& field) {
   ForgetTextPanel();
   target = {entity, field};
 }
+
+// Only if the field was active on the frame before: a field left behind by
+// a tab switch no longer runs its callback, and the frame must lend instead.
+bool TextPanelTyping() { return active_frame >= 0 && active_frame == ImGui::GetFrameCount() - 1; }
 
 void DrawTextPanel(App& app) {
   review::Replica& r = *app.open_review();
@@ -123,18 +213,22 @@ void DrawTextPanel(App& app) {
     list_changes = r.change_count();
     list_private = app.privacy();
   }
+  std::optional<Target> chosen;
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(texts.size()));
   while (clipper.Step()) {
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
       const ListedText& t = texts[static_cast<size_t>(i)];
       bool selected = target.entity == t.entity && target.field == t.field;
-      if (ImGui::Selectable((t.label + "##" + t.entity + t.field).c_str(), selected) && !selected) {
-        r.FlushText().ok();
-        ForgetTextPanel();
-        target = {t.entity, t.field};
-      }
+      if (ImGui::Selectable((t.label + "##" + t.entity + t.field).c_str(), selected) && !selected)
+        chosen = Target{t.entity, t.field};
     }
+  }
+  // Only now: ForgetTextPanel clears the list the loop reads.
+  if (chosen) {
+    r.FlushText().ok();
+    ForgetTextPanel();
+    target = std::move(*chosen);
   }
   ImGui::EndChild();
   ImGui::SameLine();
@@ -150,17 +244,23 @@ void DrawTextPanel(App& app) {
     ImGui::EndChild();
     return;
   }
-  // Others' edits land while the field is not being typed in. Reading a
-  // long text out of the CRDT costs more than a frame, so it happens only
-  // when the review has changed since.
+  // While the field is not being typed in, the widget shows the CRDT's
+  // text, read again only when the review has changed (a long text costs
+  // more than a frame to read). While it is, the callback keeps the two
+  // together, edit by edit.
   if (!was_active && r.change_count() != synced_changes) {
     buffer = CurrentText(r);
     synced = buffer;
     synced_changes = r.change_count();
   }
-  bool edited = ImGui::InputTextMultiline("##text", buffer.data(), buffer.size() + 1, ImVec2(-1, -1),
-                                          ImGuiInputTextFlags_CallbackResize, ResizeString, &buffer);
+  editing_app = &app;
+  editing_replica = &r;
+  bool edited = ImGui::InputTextMultiline(
+      "##text", buffer.data(), buffer.size() + 1, ImVec2(-1, -1),
+      ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_CallbackAlways, EditorCallback, &buffer);
   bool active = ImGui::IsItemActive();
+  if (active) active_frame = ImGui::GetFrameCount();
+  // An edit on the frame the field was left (the callback no longer runs then).
   if (edited && buffer != synced) {
     Status s = ApplyEdit(r, synced, buffer);
     if (!s.ok()) {

@@ -22,6 +22,23 @@ Status CheckReviewId(const std::string& review) {
   return Status::Ok();
 }
 
+// Lets go of the vault gate (if any) for its lifetime: the opposite of
+// VaultGateHold, around the time spent waiting on the board.
+class GateLetGo {
+ public:
+  explicit GateLetGo(VaultGate* gate) : gate_(gate) {
+    if (gate_) gate_->Release();
+  }
+  ~GateLetGo() {
+    if (gate_) gate_->Acquire();
+  }
+  GateLetGo(const GateLetGo&) = delete;
+  GateLetGo& operator=(const GateLetGo&) = delete;
+
+ private:
+  VaultGate* gate_;
+};
+
 bool Retryable(int http_status, bool retry_conflict) {
   return http_status >= 500 || http_status == 429 || (retry_conflict && http_status == 409);
 }
@@ -52,7 +69,11 @@ Result<PemCertificate> FetchBoardCa(const BoardTrust& trust, const std::string& 
   // One try only: nothing has been trusted yet, and join is run by a person who can run it again.
   HttpRequest req;
   req.target = "/v1/ca";
-  CB_ASSIGN_OR_RETURN(HttpResponse resp, http->Send(req));
+  Result<HttpResponse> sent = [&] {
+    GateLetGo off(options.vault_gate);
+    return http->Send(req);
+  }();
+  CB_ASSIGN_OR_RETURN(HttpResponse resp, std::move(sent));
   CB_RETURN_IF_ERROR(ErrorFromResponse(resp));
   CB_ASSIGN_OR_RETURN(PemCertificate ca, ParseCertificatePem(AsString(resp.body)));
   if (ca.sha256_hex != ca_sha256)
@@ -117,7 +138,10 @@ Result<HttpResponse> BoardClient::Call(const std::string& method, const std::str
   for (int attempt = 1;; ++attempt) {
     CB_ASSIGN_OR_RETURN(HttpRequest req, Build(method, target, body, call.sign, call.content_type));
     req.extra_idle_s = call.extra_idle_s;
-    auto resp = http_->Send(req);
+    Result<HttpResponse> resp = [&] {
+      GateLetGo off(options_.vault_gate);
+      return http_->Send(req);
+    }();
     std::chrono::milliseconds wait = delay;
     if (!resp.ok()) {
       last = resp.status();
@@ -135,7 +159,10 @@ Result<HttpResponse> BoardClient::Call(const std::string& method, const std::str
     }
     bool cancelled = options_.http.cancel && options_.http.cancel->load();
     if (attempt >= policy.attempts || cancelled) return last;
-    Sleep(wait);
+    {
+      GateLetGo off(options_.vault_gate);
+      Sleep(wait);
+    }
     delay = std::min(delay * 2, policy.max_delay);
   }
 }
@@ -233,7 +260,11 @@ Result<HttpRequest> BoardClient::SignWait(const std::string& review, uint64_t af
 }
 
 Result<WaitResponse> BoardClient::SendSignedWait(const HttpRequest& signed_wait) {
-  CB_ASSIGN_OR_RETURN(HttpResponse resp, http_->Send(signed_wait));
+  Result<HttpResponse> sent = [&] {
+    GateLetGo off(options_.vault_gate);
+    return http_->Send(signed_wait);
+  }();
+  CB_ASSIGN_OR_RETURN(HttpResponse resp, std::move(sent));
   CB_RETURN_IF_ERROR(ErrorFromResponse(resp));
   return DecodeWaitResponse(resp.body);
 }

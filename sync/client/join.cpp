@@ -20,6 +20,7 @@ Status CheckName(const std::string& name) {
 
 Result<JoinResult> Join(store::Vault& vault, std::string_view invite_text, const std::string& name,
                         const SyncOptions& options) {
+  VaultGateHold hold(options.client.vault_gate);
   CB_ASSIGN_OR_RETURN(Invite invite, ParseInvite(invite_text));
   CB_RETURN_IF_ERROR(CheckBoardUrl(invite.url));
   CB_RETURN_IF_ERROR(CheckName(name));

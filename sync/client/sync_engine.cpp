@@ -98,7 +98,12 @@ class ReviewSync {
     CB_ASSIGN_OR_RETURN(std::vector<std::string> local, review::Replica::List(s_.vault));
     local_ = std::find(local.begin(), local.end(), id_) != local.end();
     out_.joined = !local_;
-    CB_ASSIGN_OR_RETURN(replica_, review::Replica::OpenOrJoin(s_.vault, id_, opts_.replica));
+    if (opts_.open_replica) replica_ = opts_.open_replica(id_);
+    if (!replica_) {
+      CB_ASSIGN_OR_RETURN(std::unique_ptr<review::Replica> own,
+                          review::Replica::OpenOrJoin(s_.vault, id_, opts_.replica));
+      replica_ = std::move(own);
+    }
     // Typing not yet signed goes out with this sync.
     CB_RETURN_IF_ERROR(replica_->FlushText());
     CB_ASSIGN_OR_RETURN(state_, LoadReviewSyncState(s_.vault, id_));
@@ -309,7 +314,7 @@ class ReviewSync {
   std::string id_;
   std::optional<uint64_t> head_;  // the board's, if it lists the review for this device
   ReviewSyncResult& out_;
-  std::unique_ptr<review::Replica> replica_;
+  std::shared_ptr<review::Replica> replica_;  // the caller's (open_replica) or our own
   ReviewSyncState state_;
   bool local_ = false;  // the vault had the review before this sync
   std::set<std::string> pulled_;
@@ -357,6 +362,7 @@ Status SyncReview(store::Vault& vault, const std::string& review_id, const SyncO
   ReviewSyncResult local;
   ReviewSyncResult& out = result ? *result : local;
   out.review = review_id;
+  VaultGateHold hold(options.client.vault_gate);
   Session s{vault, options, {}, nullptr, {}};
   Status opened = OpenSession(s);
   if (!opened.ok()) {
@@ -369,6 +375,7 @@ Status SyncReview(store::Vault& vault, const std::string& review_id, const SyncO
 }
 
 Result<SyncReport> SyncAll(store::Vault& vault, const SyncOptions& options) {
+  VaultGateHold hold(options.client.vault_gate);
   Session s{vault, options, {}, nullptr, {}};
   Status opened = OpenSession(s);
   if (!opened.ok()) {

@@ -38,8 +38,39 @@ struct RetryPolicy {
   std::function<void(std::chrono::milliseconds)> sleep;
 };
 
+// Lets another thread use the vault while this one waits on the board.
+// Whoever syncs holds the gate for as long as it uses the vault or a
+// replica; BoardClient lets go of it for each exchange with the board (and
+// the wait before a retry) and takes it back before it returns. The app
+// uses this so that its window keeps the open review, and the person keeps
+// typing in it, while a sync runs on another thread (app/vault_turns.h).
+class VaultGate {
+ public:
+  virtual ~VaultGate() = default;
+  virtual void Acquire() = 0;  // blocks until this thread may use the vault
+  virtual void Release() = 0;
+};
+
+// Holds a gate (if any) for its lifetime.
+class VaultGateHold {
+ public:
+  explicit VaultGateHold(VaultGate* gate) : gate_(gate) {
+    if (gate_) gate_->Acquire();
+  }
+  ~VaultGateHold() {
+    if (gate_) gate_->Release();
+  }
+  VaultGateHold(const VaultGateHold&) = delete;
+  VaultGateHold& operator=(const VaultGateHold&) = delete;
+
+ private:
+  VaultGate* gate_;
+};
+
 struct BoardClientOptions {
   HttpOptions http;
+  // Released around each exchange with the board; null: nothing to release.
+  VaultGate* vault_gate = nullptr;
   RetryPolicy retry;
   std::function<uint64_t()> now_ms;  // ms since the Unix epoch; default: the system clock
 };

@@ -24,12 +24,15 @@
 // because the board acknowledges a change it has by its hash and the
 // replica ignores a change it has.
 //
-// The vault must be unlocked; these functions use it from one thread.
+// The vault must be unlocked. These functions use it from one thread, or,
+// when SyncOptions::client.vault_gate is set, while they hold that gate
+// (they hold it throughout, except while a request is on the wire).
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +59,10 @@ struct SyncOptions {
   // Timeouts, transfer progress, cancellation, retries and the clock.
   BoardClientOptions client;
   std::function<void(const SyncProgress&)> progress;
+  // The review as the caller has it open, synced in place of a second copy
+  // opened from the vault: two copies of one review must never both write.
+  // Called with client.vault_gate held; null if that review is not open.
+  std::function<std::shared_ptr<review::Replica>(const std::string& review)> open_replica;
   size_t max_push_bytes = 8 << 20;
   size_t pull_limit = kMaxPullChanges;
 };
