@@ -223,7 +223,7 @@ void App::RefreshSync() {
     sync_.pending += r.pending;
     auto local = report->local.find(id);
     sync_.reviews.push_back({id, local != report->local.end() && local->second, r.pending, r.cursor, r.head,
-                             r.refused, r.last_error});
+                             r.refused, r.last_error, r.last_sync_ms != 0});
   }
 }
 

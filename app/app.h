@@ -51,7 +51,8 @@ struct SyncReviewState {
   uint64_t pending = 0;  // local changes the board has not acknowledged
   uint64_t cursor = 0, head = 0;
   std::vector<sync::RefusedChange> refused;
-  std::string error;  // its last sync's failure, "" if it went through
+  std::string error;    // its last sync's failure, "" if it went through
+  bool synced = false;  // a sync of it has gone through at least once
 };
 
 // The sync state shown on the review list: whether this vault has joined a
@@ -199,9 +200,10 @@ void DrawReviewScreen(App& app);
 void DrawChronologyPanel(App& app);
 // The chronology rows (already filtered) as a timeline: agencies as lanes,
 // entries as marks, zoom and pan. `generation` changes whenever `rows` is
-// rebuilt, so the timeline re-lays them out only then.
-void DrawTimeline(App& app, const std::vector<domain::ChronologyRow>& rows, uint64_t generation,
-                  const Pseudonyms& names);
+// rebuilt, so the timeline re-lays them out only then. Returns the index of
+// the row whose mark was clicked this frame, if one was.
+std::optional<size_t> DrawTimeline(App& app, const std::vector<domain::ChronologyRow>& rows,
+                                   uint64_t generation, const Pseudonyms& names);
 // The open review's long texts, in an editor bound to the text CRDT.
 void DrawTextPanel(App& app);
 // Puts a text in the editor, as choosing it in the list does.

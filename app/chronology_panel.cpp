@@ -22,6 +22,10 @@ char new_date[16], new_time[8], new_agency[128], new_event[1024], new_source[128
 int new_significance = 0;
 std::string add_error;
 int view = 0;  // 0: table, 1: timeline
+// The entry chosen in either view (its id), and whether the table should
+// scroll to it on its next frame (after a click in the timeline).
+std::string selected;
+bool scroll_to_selected = false;
 // The table's last sort, so the timeline (which has no sort headers) asks
 // for the same rows and the cache is not rebuilt on every switch.
 domain::ChronologySort last_sort = domain::ChronologySort::kDate;
@@ -93,6 +97,8 @@ void DrawAddEntry(App& app) {
 
 void ForgetChronologyPanel() {
   cache = Cache();
+  selected.clear();
+  scroll_to_selected = false;
   crypto::Wipe(new_event, sizeof new_event);
   crypto::Wipe(new_agency, sizeof new_agency);
   crypto::Wipe(new_source, sizeof new_source);
@@ -142,7 +148,12 @@ void DrawChronologyPanel(App& app) {
       return;
     }
     Pseudonyms names = app.privacy() ? Pseudonyms::From(r.document()) : Pseudonyms();
-    DrawTimeline(app, *cache.rows, rows_generation, names);
+    if (auto clicked = DrawTimeline(app, *cache.rows, rows_generation, names)) {
+      // A mark clicked: its entry, chosen and shown in the table.
+      selected = (*cache.rows)[*clicked].id;
+      scroll_to_selected = true;
+      view = 0;
+    }
     return;
   }
   ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
@@ -175,6 +186,17 @@ void DrawChronologyPanel(App& app) {
     ImGui::TextDisabled("%s", rows.ok() ? "No entries match." : rows.status().message().c_str());
   }
   if (rows.ok()) {
+    if (scroll_to_selected) {
+      // Brings the chosen entry to the middle of the table: rows are all one
+      // line high, so its place is its index times a row's height.
+      scroll_to_selected = false;
+      for (size_t i = 0; i < rows->size(); ++i) {
+        if ((*rows)[i].id != selected) continue;
+        float row_height = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
+        ImGui::SetScrollY(std::max(0.0f, row_height * static_cast<float>(i) - ImGui::GetWindowHeight() / 2));
+        break;
+      }
+    }
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(rows->size()));
     while (clipper.Step()) {
@@ -182,7 +204,10 @@ void DrawChronologyPanel(App& app) {
         const auto& row = (*rows)[static_cast<size_t>(i)];
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        ImGui::Text("%s %s", row.date.c_str(), row.time.c_str());
+        // The date cell is the row's handle: a click chooses the entry.
+        std::string when = row.date + " " + row.time + "##" + row.id;
+        if (ImGui::Selectable(when.c_str(), row.id == selected, ImGuiSelectableFlags_SpanAllColumns))
+          selected = row.id;
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(row.agency.c_str());
         ImGui::TableNextColumn();

@@ -9,6 +9,8 @@
 namespace caseboard::app {
 
 std::string Readable(const std::string& id) {
+  // Where the id drops the hyphen the English word has.
+  if (id == "signoff") return "Sign-off";
   std::string s = id;
   std::replace(s.begin(), s.end(), '_', ' ');
   if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));

@@ -1,5 +1,5 @@
 // The person's reviews: title, stage, the most pressing deadline and its
-// state, and a way to start a new review.
+// state, its sync state, and a way to start a new review.
 #include <imgui.h>
 
 #include "app.h"
@@ -35,6 +35,32 @@ void DrawNewReview(App& app) {
   if (!start_error.empty()) ImGui::TextWrapped("%s", start_error.c_str());
 }
 
+// One review's sync state in a few words, and whether it needs the person's eye.
+void DrawSyncState(const App& app, const std::string& id) {
+  const SyncSummary& s = app.sync();
+  if (!s.joined) {
+    ImGui::TextDisabled("this device only");
+    return;
+  }
+  const SyncReviewState* r = nullptr;
+  for (const auto& candidate : s.reviews)
+    if (candidate.id == id) r = &candidate;
+  const ImVec4 trouble(0.85f, 0.45f, 0.1f, 1);  // calm amber, as in the sync panel
+  if (!r || !r->synced) {
+    ImGui::TextDisabled("not synced yet");
+  } else if (!r->error.empty()) {
+    ImGui::TextColored(trouble, "last sync failed");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r->error.c_str());
+  } else if (!r->refused.empty()) {
+    ImGui::TextColored(trouble, "%zu refused by the board", r->refused.size());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r->refused.back().error.c_str());
+  } else if (r->pending > 0) {
+    ImGui::Text("%llu to send", static_cast<unsigned long long>(r->pending));
+  } else {
+    ImGui::TextDisabled("up to date");
+  }
+}
+
 }  // namespace
 
 void DrawReviewListScreen(App& app) {
@@ -54,11 +80,12 @@ void DrawReviewListScreen(App& app) {
   }
   ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_Resizable |
                           ImGuiTableFlags_ScrollY;
-  if (!ImGui::BeginTable("reviews", 4, flags)) return;
+  if (!ImGui::BeginTable("reviews", 5, flags)) return;
   ImGui::TableSetupColumn("Review", ImGuiTableColumnFlags_WidthStretch, 2.0f);
   ImGui::TableSetupColumn("Stage", ImGuiTableColumnFlags_WidthStretch, 2.0f);
   ImGui::TableSetupColumn("Next deadline", ImGuiTableColumnFlags_WidthStretch, 3.0f);
   ImGui::TableSetupColumn("Status", ImGuiTableColumnFlags_WidthFixed, 110.0f);
+  ImGui::TableSetupColumn("Sync", ImGuiTableColumnFlags_WidthFixed, 170.0f);
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableHeadersRow();
   std::string open;
@@ -76,6 +103,8 @@ void DrawReviewListScreen(App& app) {
     if (!r.next_deadline.empty())
       ImGui::TextColored(DeadlineColor(r.deadline_state, app.dark()), "%s",
                          domain::DeadlineStateName(r.deadline_state));
+    ImGui::TableNextColumn();
+    DrawSyncState(app, r.id);
   }
   ImGui::EndTable();
   if (!open.empty()) app.OpenReview(open);

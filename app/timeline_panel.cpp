@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -298,13 +299,13 @@ void ForgetTimeline() {
   view = View();
 }
 
-void DrawTimeline(App& app, const std::vector<domain::ChronologyRow>& rows, uint64_t generation,
-                  const Pseudonyms& names) {
+std::optional<size_t> DrawTimeline(App& app, const std::vector<domain::ChronologyRow>& rows,
+                                   uint64_t generation, const Pseudonyms& names) {
   if (generation != layout.generation) BuildLayout(rows, generation);
   if (layout.marks.empty()) {
     ImGui::TextDisabled("%s",
                         rows.empty() ? "No entries match." : "No entry has a date the timeline can place.");
-    return;
+    return std::nullopt;
   }
   const std::string& review = app.open_review()->id();
   if (view.span == 0 || view.review != review) {
@@ -350,7 +351,8 @@ void DrawTimeline(App& app, const std::vector<domain::ChronologyRow>& rows, uint
     }
   }
   ImGui::AlignTextToFramePadding();
-  ImGui::TextDisabled("Wheel or +/- to zoom, drag or arrow keys to pan");
+  ImGui::TextDisabled(
+      "Wheel or +/- to zoom, drag or arrow keys to pan, click a mark to find it in the table");
 
   // The canvas fills the rest of the panel. A child window with no nav
   // inputs, so the arrow keys pan here instead of moving the keyboard focus.
@@ -362,12 +364,15 @@ void DrawTimeline(App& app, const std::vector<domain::ChronologyRow>& rows, uint
   const ImVec2 size = ImGui::GetContentRegionAvail();
   if (size.x < 50 || size.y < 50) {
     ImGui::EndChild();
-    return;
+    return std::nullopt;
   }
   ImGui::InvisibleButton("##canvas", size);
   ImGui::SetItemUsingMouseWheel();
   const bool hovered = ImGui::IsItemHovered();
   const bool dragging = ImGui::IsItemActive();
+  // A click (pressed and released without moving) on a mark chooses its entry.
+  const bool clicked = ImGui::IsItemDeactivated() && ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
+                       !ImGui::IsMouseDragPastThreshold(ImGuiMouseButton_Left);
   const bool focused = ImGui::IsWindowFocused();
 
   // Geometry: lane labels on the left, the axis along the top, lanes below.
@@ -511,7 +516,7 @@ void DrawTimeline(App& app, const std::vector<domain::ChronologyRow>& rows, uint
       if (m.level != level) continue;
       ImVec2 p = position(m);
       if (p.y < plot_min.y - radius * 2 || p.y > plot_max.y + radius * 2) continue;
-      if (mouse_in_plot && !dragging) {
+      if (mouse_in_plot && (!dragging || clicked)) {
         float dx = p.x - io.MousePos.x, dy = p.y - io.MousePos.y;
         float d = dx * dx + dy * dy;
         if (d <= hit * hit) {
@@ -554,6 +559,7 @@ void DrawTimeline(App& app, const std::vector<domain::ChronologyRow>& rows, uint
   }
   ImGui::EndChild();
 
+  if (best && clicked) return best->row;
   if (best) {
     DrawTooltip(rows, *best, under_mouse - 1, names);
   } else if (hovered && !dragging && io.MousePos.x < plot_min.x && io.MousePos.y >= plot_min.y) {
@@ -561,6 +567,7 @@ void DrawTimeline(App& app, const std::vector<domain::ChronologyRow>& rows, uint
     auto lane = static_cast<size_t>((io.MousePos.y - plot_min.y + view.top) / lane_height);
     if (lane < layout.lanes.size()) ImGui::SetTooltip("%s", names.Apply(layout.lanes[lane]).c_str());
   }
+  return std::nullopt;
 }
 
 }  // namespace caseboard::app

@@ -79,6 +79,8 @@ session() {
   wait_log sync
   wait_title "Caseboard"
   shot 08-synced
+  xdotool key ctrl+shift+s       # closes the panel: the list says the review is up to date
+  shot 08b-review-list-synced
 
   xdotool key ctrl+q
   for _ in $(seq 100); do kill -0 $app 2>/dev/null || break; sleep 0.1; done

@@ -43,6 +43,15 @@ session() {
   click 640 192; type_text "Call-out to the home; no one answered"
   click 354 226                 # "Add entry"
   shot 04-chronology-entry
+  click_wait 658 260            # "Timeline": the same entries drawn
+  shot 04b-timeline
+  click_wait 765 367            # the entry's mark: back to the table, the entry chosen
+  shot 04c-entry-chosen-from-timeline
+  pixel() { convert "$OUT/$1.png" -format "%[pixel:p{$2,$3}]" info:; }
+  [ "$(pixel 04c-entry-chosen-from-timeline 900 318)" != "$(pixel 04-chronology-entry 900 318)" ] ||
+    fail "the entry clicked in the timeline is not shown chosen in the table"
+  [ "$(pixel 04c-entry-chosen-from-timeline 900 350)" = "$(pixel 04-chronology-entry 900 350)" ] ||
+    fail "the table is not where it was (the check above would mean nothing)"
 
   click_wait 286 90             # the Texts tab
   click 147 132; type_text "Home visit"
