@@ -5,6 +5,7 @@
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <ctime>
@@ -100,6 +101,12 @@ void App::Lock() {
     sync_runner_.Cancel();
     sync_runner_.Collect();
   }
+  // So does a file being added: what it stored of the file goes with it.
+  if (file_job_.busy()) {
+    file_job_.Cancel();
+    (void)file_job_.Collect();
+    file_done_ = nullptr;
+  }
   last_sync_job_.reset();
   sync_panel_ = false;
   ForgetSyncPanel();
@@ -172,14 +179,15 @@ double App::SecondsUntilIdleLock() const {
 
 double App::SecondsUntilWake() const {
   double wake = std::min(SecondsUntilIdleLock(), SecondsUntilClipboardClear(options_.clipboard_seconds));
-  if (replica_ && replica_->has_unflushed_text()) wake = std::min(wake, 2.5);
+  if (replica_ && !file_job_.busy() && replica_->has_unflushed_text()) wake = std::min(wake, 2.5);
   // Progress bars move, and the end of a job is noticed, only if frames come.
-  if (sync_runner_.busy() || std::chrono::steady_clock::now() < wake_until_) wake = std::min(wake, 0.1);
+  if (sync_runner_.busy() || file_job_.busy() || std::chrono::steady_clock::now() < wake_until_)
+    wake = std::min(wake, 0.1);
   return wake;
 }
 
 void App::FlushPausedText() {
-  if (!replica_ || !replica_->has_unflushed_text()) return;
+  if (!replica_ || file_job_.busy() || !replica_->has_unflushed_text()) return;
   double idle = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_activity_).count();
   if (idle < 2.0) return;
   Status s = replica_->FlushText();
@@ -323,7 +331,45 @@ void App::CloseReview() {
 std::string App::CanStartJob() const {
   if (locked()) return "The vault is locked.";
   if (sync_runner_.busy()) return "A sync is already running.";
+  if (file_job_.busy()) return "Wait until the file being added is in.";
   return "";
+}
+
+std::string App::StartFileJob(int fd, std::string name, std::string media_type,
+                              std::optional<std::string> compartment, uint64_t size,
+                              std::function<void(App&, Result<std::string>)> done) {
+  // The worker writes the open review and the vault: nothing else may.
+  std::string why = !replica_             ? "no review is open."
+                    : file_job_.busy()    ? "another file is being added; try again when it is in."
+                    : sync_runner_.busy() ? "a sync is running; add the file when it has finished."
+                                          : "";
+  if (!why.empty()) {
+    close(fd);
+    return why;
+  }
+  // Typing not yet signed is signed first, so that it keeps its place before the file.
+  Status flushed = replica_->FlushText();
+  if (!flushed.ok()) {
+    close(fd);
+    return "the latest typing could not be signed first: " + flushed.message();
+  }
+  file_done_ = std::move(done);
+  file_job_.Start(*replica_, fd, std::move(name), std::move(media_type), std::move(compartment), size);
+  return "";
+}
+
+void App::CollectFileJob() {
+  if (!file_job_.busy() || !file_job_.finished()) return;
+  Result<std::string> id = file_job_.Collect();
+  // For whoever watches the log: the outcome, never the file's name.
+  if (id.ok())
+    std::fprintf(stderr, "caseboard: file added\n");
+  else
+    std::fprintf(stderr, "caseboard: file not added: %s\n", id.status().message().c_str());
+  wake_until_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  auto done = std::move(file_done_);
+  file_done_ = nullptr;
+  if (done) done(*this, std::move(id));
 }
 
 std::string App::StartJoin(const std::string& invite, const std::string& name) {
@@ -471,6 +517,7 @@ void App::Frame() {
   // Review material copied to another program does not stay on the clipboard.
   if (SecondsUntilClipboardClear(options_.clipboard_seconds) <= 0) ClearOwnClipboard();
   CollectSyncJob();
+  CollectFileJob();
   HandleShortcuts();
   DrawMenuBar();
   const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -487,6 +534,8 @@ void App::Frame() {
   }
   if (locked())
     DrawUnlockScreen(*this);
+  else if (file_job_.busy())
+    DrawFileJobScreen(*this);
   else if (sync_panel_open())
     DrawSyncPanel(*this);
   else if (replica_)

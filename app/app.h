@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include "caseboard/domain/workflow.h"
 #include "caseboard/review/replica.h"
 #include "caseboard/store/vault.h"
+#include "file_job.h"
 #include "sync_runner.h"
 
 namespace caseboard::domain {
@@ -155,6 +157,15 @@ class App {
   bool LendVault() { return sync_runner_.Lend(); }
   bool sync_wants_vault() const { return sync_runner_.wants_vault(); }
   const SyncRunner& sync_runner() const { return sync_runner_; }
+  // ---- Adding a file (add_file_form.cpp) runs on a worker (file_job.h):
+  // while it does, the window shows only its progress. `done` runs on this
+  // thread once it has ended, with the new attachment's id or why not. ----
+  std::string StartFileJob(int fd, std::string name, std::string media_type,
+                           std::optional<std::string> compartment, uint64_t size,
+                           std::function<void(App&, Result<std::string>)> done);
+  bool file_job_busy() const { return file_job_.busy(); }
+  const FileJob& file_job() const { return file_job_; }
+  void CancelFileJob() { file_job_.Cancel(); }
   // The last job's outcome, until the vault locks (null before the first).
   const SyncJobOutcome* last_sync_job() const { return last_sync_job_ ? &*last_sync_job_ : nullptr; }
 
@@ -169,6 +180,7 @@ class App {
   void HandleShortcuts();
   std::string CanStartJob() const;  // "" or why a join or sync cannot start now
   void CollectSyncJob();
+  void CollectFileJob();
   void DrawWipeConfirmation();
 
   Options options_;
@@ -185,6 +197,8 @@ class App {
   std::vector<std::string> dropped_;  // paths dropped onto the window, not yet added
   // After the vault: destroyed first, so a job never outlives the vault.
   SyncRunner sync_runner_;
+  FileJob file_job_;
+  std::function<void(App&, Result<std::string>)> file_done_;
   bool sync_panel_ = false;
   bool wipe_asked_ = false;  // the Vault menu's "Wipe..." was chosen: the confirmation opens
   std::optional<SyncJobOutcome> last_sync_job_;
@@ -222,6 +236,17 @@ void ForgetRecordForm();
 void ForgetAttachmentsPanel();
 // The open review's files: add, view, open in another program, sign-off state.
 void DrawAttachmentsPanel(App& app);
+// A record that holds a set of files (an agency report, a conversation):
+// somewhere an added file can go.
+struct FileTarget {
+  std::string entity, field, label, compartment;
+};
+// The Files tab's "Add a file" form (add_file_form.cpp): a typed or dropped
+// path, read into the review on a worker (file_job.h).
+void DrawAddFileForm(App& app, const std::vector<FileTarget>& targets);
+void ForgetAddFileForm();
+// What the window shows while a file is being added: its progress, and Cancel.
+void DrawFileJobScreen(App& app);
 // Forms for the records and checklists the current stage asks for.
 void DrawRecordForms(App& app, const domain::WorkflowStatus& status);
 // The same form, for any record: the Records tab opens it on a record or on
@@ -259,6 +284,8 @@ double SecondsUntilClipboardClear(int after_seconds);
 std::string Readable(const std::string& id);
 // "Agency report: Police" — a record's type and what tells it from its siblings.
 std::string RecordLabel(const crdt::Document& doc, const domain::Record& rec);
+// "1.5 MB"; "size not recorded" for a negative size.
+std::string HumanSize(int64_t n);
 
 // Milliseconds since the Unix epoch as local "YYYY-MM-DD HH:MM", or "HH:MM".
 std::string LocalTime(uint64_t ms, bool with_date = true);

@@ -1,9 +1,8 @@
-// The review's files (agency reports, recordings, letters): add one from
-// this computer, look at it, and see whether the records it belongs to are
-// signed off.
+// The review's files (agency reports, recordings, letters): look at one,
+// and see whether the records it belongs to are signed off. Adding a file
+// is add_file_form.cpp.
 //
-// Files are streamed into the vault encrypted (Replica::AttachFile) and
-// never held whole in memory on the way in. Looking at one decrypts it into
+// Looking at one decrypts it into
 // memory only ("View here"), into a buffer wiped when the view closes, the
 // review closes or the vault locks. A program that needs a path gets a copy
 // in a private in-memory folder (private_temp.h), wiped on "Done" or lock.
@@ -65,21 +64,11 @@ struct FileRow {
   std::vector<Ref> records;
 };
 
-// A record with a set of files (an agency report, a conversation).
-struct Target {
-  std::string entity, field, label, compartment;
-};
-
 std::string list_review;
 size_t list_changes = static_cast<size_t>(-1);
 bool list_private = false;
 std::vector<FileRow> rows;
-std::vector<Target> targets;
-
-std::string path_input;
-size_t target_index = 0;  // 0: not part of a record; else targets[i - 1]
-std::string add_message;
-bool add_failed = false;
+std::vector<FileTarget> targets;
 std::string open_error;
 
 // The file decrypted for "View here".
@@ -103,51 +92,6 @@ void CloseView() {
   WipeString(viewed.bytes);
   WipeString(viewed.shown);
   viewed = {};
-}
-
-std::string HumanSize(int64_t n) {
-  if (n < 0) return "size not recorded";
-  char buf[32];
-  if (n < 1024)
-    std::snprintf(buf, sizeof buf, "%lld bytes", static_cast<long long>(n));
-  else if (n < 1024 * 1024)
-    std::snprintf(buf, sizeof buf, "%.1f KB", n / 1024.0);
-  else if (n < 1024LL * 1024 * 1024)
-    std::snprintf(buf, sizeof buf, "%.1f MB", n / (1024.0 * 1024));
-  else
-    std::snprintf(buf, sizeof buf, "%.2f GB", n / (1024.0 * 1024 * 1024));
-  return buf;
-}
-
-// A media type from the name, so another program (and the view) knows what
-// it is; the vault stores whatever it is given.
-std::string MediaTypeFor(const std::string& name) {
-  static const std::map<std::string, std::string> kTypes = {
-      {"txt", "text/plain"},
-      {"md", "text/markdown"},
-      {"csv", "text/csv"},
-      {"pdf", "application/pdf"},
-      {"rtf", "application/rtf"},
-      {"doc", "application/msword"},
-      {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-      {"odt", "application/vnd.oasis.opendocument.text"},
-      {"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
-      {"eml", "message/rfc822"},
-      {"jpg", "image/jpeg"},
-      {"jpeg", "image/jpeg"},
-      {"png", "image/png"},
-      {"mp3", "audio/mpeg"},
-      {"m4a", "audio/mp4"},
-      {"wav", "audio/wav"},
-      {"ogg", "audio/ogg"},
-      {"mp4", "video/mp4"},
-      {"mov", "video/quicktime"}};
-  size_t dot = name.rfind('.');
-  if (dot == std::string::npos) return "application/octet-stream";
-  std::string ext = name.substr(dot + 1);
-  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  auto it = kTypes.find(ext);
-  return it == kTypes.end() ? "application/octet-stream" : it->second;
 }
 
 // Text if it is UTF-8 without control characters other than layout ones. A
@@ -186,7 +130,7 @@ void Rebuild(App& app) {
   for (const auto& f : r.Files()) where[f.entity] = f.here ? FileRow::kHere : FileRow::kToCome;
 
   // Which records hold sets of files, and what each holds.
-  std::map<std::string, std::vector<const Target*>> referred_by;
+  std::map<std::string, std::vector<const FileTarget*>> referred_by;
   for (const auto& [type, def] : r.schema().types())
     for (const auto& [field, fdef] : def.fields) {
       if (fdef.type != crdt::FieldType::kRefSet || fdef.ref_type != "attachment") continue;
@@ -211,7 +155,7 @@ void Rebuild(App& app) {
       row.size = size->get<int64_t>();
     row.compartment = rec.compartment;
     if (auto w = where.find(rec.id); w != where.end()) row.where = w->second;
-    for (const Target* t : referred_by[rec.id]) {
+    for (const FileTarget* t : referred_by[rec.id]) {
       FileRow::Ref ref{t->label, {}};
       // A sign-off covers the record with its files' content hashes, so it
       // is the record's sign-offs that say whether this file is signed off.
@@ -228,75 +172,6 @@ void Rebuild(App& app) {
     }
     rows.push_back(std::move(row));
   }
-}
-
-// Streams one file from this computer into the review. Either all of it
-// ends up in the vault (and in the record, if one was chosen), or nothing:
-// the vault drops the pieces of a file whose reading fails, and the
-// attachment is deleted again if it cannot be added to the record.
-bool AddFile(App& app, const std::string& raw_path, const Target* target) {
-  review::Replica& r = *app.open_review();
-  std::string path = CleanTypedPath(raw_path);
-  add_failed = true;
-  if (path.empty()) {
-    add_message = "Type the path of a file on this computer, or drop the file onto this window.";
-    return false;
-  }
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) {
-    add_message = errno == ENOENT ? "There is no file at " + path + ". Check the spelling and the folder."
-                                  : "Caseboard cannot look at " + path + ": " + std::strerror(errno) + ".";
-    return false;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    add_message = path + " is a folder. Choose a file inside it.";
-    return false;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    add_message = path + " is not an ordinary file, so it cannot be added.";
-    return false;
-  }
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    add_message = errno == EACCES
-                      ? "This computer does not let Caseboard read " + path + " (permission denied)."
-                      : "Caseboard cannot read " + path + ": " + std::strerror(errno) + ".";
-    return false;
-  }
-  std::string name = path.substr(path.rfind('/') + 1);
-  std::optional<std::string> compartment;
-  if (target) compartment = target->compartment;
-  auto id = r.AttachFile(
-      name, MediaTypeFor(name),
-      [fd, &path](std::span<uint8_t> buf) -> Result<size_t> {
-        for (;;) {
-          ssize_t n = read(fd, buf.data(), buf.size());
-          if (n >= 0) return static_cast<size_t>(n);
-          if (errno != EINTR)
-            return Status::IOError("reading " + path + " stopped part-way (" + std::strerror(errno) +
-                                   "); nothing was added");
-        }
-      },
-      compartment);
-  close(fd);
-  if (!id.ok()) {
-    add_message = "Could not add " + name + ": " + id.status().message();
-    return false;
-  }
-  if (target) {
-    Status s = r.AddToSet(target->entity, target->field, *id);
-    if (!s.ok()) {
-      r.DeleteEntity(*id).ok();
-      add_message =
-          "Could not add " + name + " to " + target->label + ": " + s.message() + ". Nothing was added.";
-      return false;
-    }
-  }
-  add_failed = false;
-  add_message = "Added " + name + " (" + HumanSize(st.st_size) + ")" +
-                (target ? " to " + target->label : "") +
-                ". It is encrypted in this vault; the file on this computer is unchanged.";
-  return true;
 }
 
 // Decrypts into memory. Only the first kViewKeep bytes are kept, in a
@@ -347,47 +222,6 @@ void OpenElsewhere(App& app, const FileRow& row) {
     // No program will read it: the copy goes at once.
     WipePrivateCopy(copy->path).ok();
     open_error = "Could not open " + row.name + " in another program: " + s.message();
-  }
-}
-
-void DrawAddFile(App& app) {
-  ImGui::TextUnformatted("Add a file from this computer");
-  ImGui::SetNextItemWidth(-230);
-  bool enter = ImGui::InputTextWithHint(
-      "##path", "/home/you/Documents/agency-report.pdf", path_input.data(), path_input.capacity() + 1,
-      ImGuiInputTextFlags_CallbackResize | ImGuiInputTextFlags_EnterReturnsTrue, ResizeString, &path_input);
-  ImGui::SameLine();
-  const Target* target =
-      target_index > 0 && target_index <= targets.size() ? &targets[target_index - 1] : nullptr;
-  if (ImGui::Button("Add file", ImVec2(-1, 0)) || enter) {
-    if (AddFile(app, path_input, target)) path_input.clear();
-  }
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("Part of");
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(420);
-  const char* preview = target ? target->label.c_str() : "No record (just the review)";
-  if (ImGui::BeginCombo("##target", preview)) {
-    if (ImGui::Selectable("No record (just the review)", target_index == 0)) target_index = 0;
-    for (size_t i = 0; i < targets.size(); ++i) {
-      ImGui::PushID(static_cast<int>(i));
-      std::string label = targets[i].label;
-      if (targets[i].compartment != "general") label += "  [" + targets[i].compartment + "]";
-      if (ImGui::Selectable(label.c_str(), target_index == i + 1)) target_index = i + 1;
-      ImGui::PopID();
-    }
-    ImGui::EndCombo();
-  }
-  ImGui::SameLine();
-  if (target && target->compartment != "general")
-    ImGui::TextColored(kRestrictedColor, "Goes in the %s compartment, like its record.",
-                       target->compartment.c_str());
-  else
-    ImGui::TextDisabled("You can also drop files onto this window.");
-  if (!add_message.empty()) {
-    if (add_failed) ImGui::PushStyleColor(ImGuiCol_Text, kInvalidColor);
-    ImGui::TextWrapped("%s", add_message.c_str());
-    if (add_failed) ImGui::PopStyleColor();
   }
 }
 
@@ -564,48 +398,19 @@ void ForgetAttachmentsPanel() {
   targets.clear();
   list_review.clear();
   list_changes = static_cast<size_t>(-1);
-  target_index = 0;
-  add_message.clear();
   open_error.clear();
-  WipeString(path_input);
+  ForgetAddFileForm();
 }
 
 void DrawAttachmentsPanel(App& app) {
   review::Replica& r = *app.open_review();
   if (r.id() != list_review || r.change_count() != list_changes || app.privacy() != list_private) {
-    if (r.id() != list_review) target_index = 0;
-    // The chosen record stays chosen across a rebuild, found again by id.
-    std::string chosen =
-        target_index > 0 && target_index <= targets.size() ? targets[target_index - 1].entity : "";
     Rebuild(app);
-    target_index = 0;
-    for (size_t i = 0; i < targets.size(); ++i)
-      if (targets[i].entity == chosen) target_index = i + 1;
     list_review = r.id();
     list_changes = r.change_count();
     list_private = app.privacy();
   }
-  // Files dropped onto the window go in as if their paths were typed.
-  std::vector<std::string> dropped = app.TakeDroppedFiles();
-  if (!dropped.empty()) {
-    const Target* target =
-        target_index > 0 && target_index <= targets.size() ? &targets[target_index - 1] : nullptr;
-    size_t added = 0;
-    std::string failures;
-    for (const auto& p : dropped) {
-      if (AddFile(app, p, target))
-        ++added;
-      else
-        failures += (failures.empty() ? "" : " ") + add_message;
-    }
-    if (dropped.size() > 1 || !failures.empty()) {
-      add_failed = !failures.empty();
-      add_message = std::to_string(added) + " of " + std::to_string(dropped.size()) +
-                    " dropped files added." + (failures.empty() ? "" : " " + failures);
-    }
-  }
-
-  DrawAddFile(app);
+  DrawAddFileForm(app, targets);
   DrawCopies();
   if (!open_error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, kInvalidColor);

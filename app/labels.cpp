@@ -1,7 +1,9 @@
 // Readable names for what the schema calls by id, shared by every screen
-// that lists records, so "agency_report" reads "Agency report" everywhere.
+// that lists records, so "agency_report" reads "Agency report" everywhere;
+// and file sizes in words.
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "app.h"
 #include "caseboard/domain/records.h"
@@ -30,6 +32,20 @@ std::string RecordLabel(const crdt::Document& doc, const domain::Record& rec) {
   }
   if (what.empty()) what = rec.id.substr(0, 8);
   return Readable(rec.type) + ": " + what;
+}
+
+std::string HumanSize(int64_t n) {
+  if (n < 0) return "size not recorded";
+  char buf[32];
+  if (n < 1024)
+    std::snprintf(buf, sizeof buf, "%lld bytes", static_cast<long long>(n));
+  else if (n < 1024 * 1024)
+    std::snprintf(buf, sizeof buf, "%.1f KB", n / 1024.0);
+  else if (n < 1024LL * 1024 * 1024)
+    std::snprintf(buf, sizeof buf, "%.1f MB", n / (1024.0 * 1024));
+  else
+    std::snprintf(buf, sizeof buf, "%.2f GB", n / (1024.0 * 1024 * 1024));
+  return buf;
 }
 
 }  // namespace caseboard::app
