@@ -8,7 +8,7 @@ packages=(
   libssl-dev libsqlite3-dev nlohmann-json3-dev doctest-dev
   zlib1g-dev libboost-dev libcurl4-openssl-dev libpq-dev
   sqlite3 clang-format postgresql
-  libimgui-dev libglfw3-dev fonts-noto-core
+  libimgui-dev libglfw3-dev libx11-dev fonts-noto-core
   xvfb xauth xdotool imagemagick xclip
   libsecret-1-dev gnome-keyring libsecret-tools dbus
   libcairo2-dev libpango1.0-dev libzip-dev poppler-utils unzip libxml2-utils

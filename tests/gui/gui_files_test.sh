@@ -7,15 +7,19 @@
 # text is nowhere in the vault's files, and no decrypted copy is left in
 # the private temp folders. Screenshots are kept in OUT as test artefacts.
 #
-# usage: gui_files_test.sh CASEBOARD CASEBOARD-CLI OUT
+# A second file is dropped onto the window over XDND (XDND-DROP, built from
+# xdnd_drop.cpp), as a file manager drops one.
+#
+# usage: gui_files_test.sh CASEBOARD CASEBOARD-CLI OUT XDND-DROP
 set -euo pipefail
 MODE=run
 if [ "${1:-}" = --in-display ]; then MODE=session; shift; fi
-APP=$1 CLI=$2 OUT=$3
+APP=$1 CLI=$2 OUT=$3 DROP=$4
 VAULT=$OUT/vault
 PASS="kettle lantern orchard"
 MARKER="MARKER-7f3a9c-agency-report-text"
 DOC=$OUT/police-report.txt
+LETTER="$OUT/letter to family.txt"
 
 fail() { echo "gui_files_test: $*" >&2; exit 1; }
 
@@ -98,6 +102,15 @@ EOF
   grep -q "caseboard: file not added: adding it was cancelled" "$OUT/app.log" ||
     fail "cancelling the large file did not say so: $(cat "$OUT/app.log")"
 
+  # A file dropped onto the window goes in as a typed one does (its name
+  # has a space, which the drop's URI escapes).
+  local window
+  window=$(xdotool search --name "^Caseboard\$" | head -1)
+  "$DROP" "$window" 640 600 "$LETTER" || fail "the drop did not go through"
+  for _ in $(seq 300); do [ "$(grep -c "caseboard: file added" "$OUT/app.log")" -ge 2 ] && break; sleep 0.1; done
+  [ "$(grep -c "caseboard: file added" "$OUT/app.log")" -ge 2 ] || fail "the dropped file was not added: $(cat "$OUT/app.log")"
+  shot 05d-file-dropped
+
   # Open it elsewhere again and quit without Done: quitting wipes it.
   click 1165 302
   sleep 0.5
@@ -125,19 +138,29 @@ REPORT=$("$CLI" --vault "$VAULT" scr add "$REVIEW" agency_report "agency=$AGENCY
 "$CLI" --vault "$VAULT" scr signoffs "$REVIEW" "$REPORT" >/dev/null || fail "the sign-off is not valid to begin with"
 
 # xvfb-run is a POSIX shell script, so the session runs as this script again.
-xvfb-run -a -s "-screen 0 1280x800x24" bash "$0" --in-display "$APP" "$CLI" "$OUT"
+printf 'Letter to the family\n%s-letter\n' "$MARKER" > "$LETTER"
+xvfb-run -a -s "-screen 0 1280x800x24" bash "$0" --in-display "$APP" "$CLI" "$OUT" "$DROP"
 
-# The file is in the vault, byte for byte, and part of the report.
+# The files are in the vault, byte for byte, and part of the report: the
+# typed one and the dropped one, and nothing of the cancelled one.
 "$CLI" --vault "$VAULT" review show "$REVIEW" --json > "$OUT/review.json"
-ATTACHMENT=$(python3 -c '
+attachment() {  # the id of the one attachment named $1
+  python3 -c '
 import json, sys
 entities = json.load(open(sys.argv[1]))["entities"]
-ids = [i for i, e in entities.items() if e.get("type") == "attachment"]
-print(ids[0] if len(ids) == 1 else "")
-' "$OUT/review.json")
-[ -n "$ATTACHMENT" ] || fail "expected exactly one attachment in the review"
+files = [i for i, e in entities.items() if e.get("type") == "attachment"]
+named = [i for i in files if entities[i].get("fields", entities[i]).get("name") == sys.argv[2]]
+print(named[0] if len(files) == 2 and len(named) == 1 else "")
+' "$OUT/review.json" "$1"
+}
+ATTACHMENT=$(attachment police-report.txt)
+DROPPED=$(attachment "letter to family.txt")
+[ -n "$ATTACHMENT" ] && [ -n "$DROPPED" ] ||
+  fail "expected the typed and the dropped file as the review's two attachments: $(cat "$OUT/review.json")"
 "$CLI" --vault "$VAULT" extract "$REVIEW" "$ATTACHMENT" --out "$OUT/extracted.txt"
 cmp -s "$DOC" "$OUT/extracted.txt" || fail "the attachment differs from the file added"
+"$CLI" --vault "$VAULT" extract "$REVIEW" "$DROPPED" --out "$OUT/extracted.txt"
+cmp -s "$LETTER" "$OUT/extracted.txt" || fail "the dropped attachment differs from the file dropped"
 "$CLI" --vault "$VAULT" entity get "$REVIEW" "$REPORT" --json > "$OUT/report.json"
 grep -q "$ATTACHMENT" "$OUT/report.json" || fail "the file was not added to the agency report"
 # The report's files changed after it was signed off: its sign-off no longer holds.
