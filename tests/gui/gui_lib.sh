@@ -1,4 +1,5 @@
-# Helpers the GUI tests share, sourced inside their xvfb-run session.
+# Helpers the GUI tests share, sourced inside their xvfb-run session (and,
+# for start_board, before it).
 # The sourcing script sets OUT (its artefact folder) and defines fail().
 # TYPE_DELAY_MS sets how fast xdotool types (default 15 ms a key).
 
@@ -42,4 +43,30 @@ settle() {
     [ "$a" = "$b" ] && return 0
     a=$b
   done
+}
+
+# A board for the sync tests (run outside the display): `caseboard-server
+# init` on a free loopback port with its admin invite in $OUT/invite1.txt
+# and a second invite in $OUT/invite2.txt, then `run` in the background
+# until it listens. Sets BOARD, PORT and SERVER_PID (also in $OUT/server.pid);
+# a trap on EXIT stops the server (and wakes it first, if a test paused it).
+start_board() {  # start_board SERVER
+  local server=$1
+  PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  BOARD=$OUT/board
+  "$server" init --data "$BOARD" --url "https://127.0.0.1:$PORT" >"$OUT/invite1.txt" 2>"$OUT/server-init.log" ||
+    fail "caseboard-server init: $(cat "$OUT/server-init.log")"
+  "$server" invite --data "$BOARD" --name "second device" >"$OUT/invite2.txt"
+  grep -q '^cbinvite1:' "$OUT/invite1.txt" || fail "init printed no invite"
+  [ "$(wc -l <"$OUT/invite1.txt")" = 1 ] || fail "the invite is not one line"
+  "$server" run --data "$BOARD" --listen "127.0.0.1:$PORT" >"$OUT/server.out" 2>"$OUT/server.log" &
+  SERVER_PID=$!
+  echo $SERVER_PID >"$OUT/server.pid"
+  trap 'kill -CONT $SERVER_PID 2>/dev/null; kill $SERVER_PID 2>/dev/null || true' EXIT
+  for _ in $(seq 100); do
+    grep -q "listening on" "$OUT/server.out" && break
+    kill -0 $SERVER_PID 2>/dev/null || fail "caseboard-server exited: $(cat "$OUT/server.log")"
+    sleep 0.1
+  done
+  grep -q "listening on" "$OUT/server.out" || fail "caseboard-server did not start listening"
 }

@@ -123,25 +123,9 @@ fi
 rm -rf "$OUT" && mkdir -p "$OUT"
 export CASEBOARD_PASSPHRASE=$PASS  # caseboard-cli's; the app is typed to
 
-# A loopback port nobody listens on: the invites must name it before the
-# board runs.
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BOARD=$OUT/board
-"$SERVER" init --data "$BOARD" --url "https://127.0.0.1:$PORT" >"$OUT/invite1.txt" 2>"$OUT/server-init.log" ||
-  fail "caseboard-server init: $(cat "$OUT/server-init.log")"
-"$SERVER" invite --data "$BOARD" --name "second device" >"$OUT/invite2.txt"
-grep -q '^cbinvite1:' "$OUT/invite1.txt" || fail "init printed no invite"
-[ "$(wc -l <"$OUT/invite1.txt")" = 1 ] || fail "the invite is not one line"
-"$SERVER" run --data "$BOARD" --listen "127.0.0.1:$PORT" >"$OUT/server.out" 2>"$OUT/server.log" &
-SERVER_PID=$!
-echo $SERVER_PID >"$OUT/server.pid"
-trap 'kill -CONT $SERVER_PID 2>/dev/null; kill $SERVER_PID 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  grep -q "listening on" "$OUT/server.out" && break
-  kill -0 $SERVER_PID 2>/dev/null || fail "caseboard-server exited: $(cat "$OUT/server.log")"
-  sleep 0.1
-done
-grep -q "listening on" "$OUT/server.out" || fail "caseboard-server did not start listening"
+# shellcheck source=gui_lib.sh
+source "$(dirname "$0")/gui_lib.sh"
+start_board "$SERVER"  # BOARD, PORT, SERVER_PID; the invites in $OUT
 
 # The person's vault, with a review made before the device ever joined.
 "$CLI" --vault "$VAULT" init >/dev/null

@@ -83,20 +83,9 @@ fi
 rm -rf "$OUT" && mkdir -p "$OUT"
 export CASEBOARD_PASSPHRASE=$PASS  # caseboard-cli's; the app is typed to
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BOARD=$OUT/board
-"$SERVER" init --data "$BOARD" --url "https://127.0.0.1:$PORT" >"$OUT/invite1.txt" 2>"$OUT/server-init.log" ||
-  fail "caseboard-server init: $(cat "$OUT/server-init.log")"
-"$SERVER" invite --data "$BOARD" --name "second device" >"$OUT/invite2.txt"
-"$SERVER" run --data "$BOARD" --listen "127.0.0.1:$PORT" >"$OUT/server.out" 2>"$OUT/server.log" &
-SERVER_PID=$!
-trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  grep -q "listening on" "$OUT/server.out" && break
-  kill -0 $SERVER_PID 2>/dev/null || fail "caseboard-server exited: $(cat "$OUT/server.log")"
-  sleep 0.1
-done
-grep -q "listening on" "$OUT/server.out" || fail "caseboard-server did not start listening"
+# shellcheck source=gui_lib.sh
+source "$(dirname "$0")/gui_lib.sh"
+start_board "$SERVER"  # BOARD, PORT, SERVER_PID; the invites in $OUT
 
 # Two devices on the board, both editors of one review with one note.
 "$CLI" --vault "$VAULT" init >/dev/null
