@@ -24,12 +24,10 @@
 #include "app.h"
 #include "caseboard/crypto/secure_bytes.h"
 #include "string_input.h"
+#include "theme_colors.h"
 
 namespace caseboard::app {
 namespace {
-
-const ImVec4 kRestrictedColor(0.8f, 0.4f, 0.1f, 1);
-const ImVec4 kInvalidColor(0.8f, 0.2f, 0.1f, 1);
 
 std::string path_input;
 std::string chosen;  // the entity of the record chosen to hold the file; "" for none

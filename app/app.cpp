@@ -456,8 +456,7 @@ void App::HandleShortcuts() {
   if (io.KeyShift && ImGui::IsKeyPressed(GLFW_KEY_S, false) && !locked()) sync_panel_ = !sync_panel_;
   // Ctrl+Shift+Y syncs now, from wherever the person is: typing in a long
   // text goes on while it runs.
-  if (io.KeyShift && ImGui::IsKeyPressed(GLFW_KEY_Y, false) && !locked() && sync_.joined &&
-      !sync_runner_.busy())
+  if (io.KeyShift && ImGui::IsKeyPressed(GLFW_KEY_Y, false) && CanSyncNow())
     if (std::string why = StartSync(); !why.empty()) Say(why);
 }
 
@@ -479,8 +478,7 @@ void App::DrawMenuBar() {
   if (ImGui::BeginMenu("Sync")) {
     if (ImGui::MenuItem("Sync panel", "Ctrl+Shift+S", sync_panel_open(), !locked()))
       sync_panel_ = !sync_panel_;
-    bool can_sync = !locked() && sync_.joined && !sync_runner_.busy();
-    if (ImGui::MenuItem("Sync now", "Ctrl+Shift+Y", false, can_sync)) {
+    if (ImGui::MenuItem("Sync now", "Ctrl+Shift+Y", false, CanSyncNow())) {
       sync_panel_ = true;
       if (std::string why = StartSync(); !why.empty()) Say(why);
     }

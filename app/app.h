@@ -179,6 +179,8 @@ class App {
   void RefreshSync();
   void HandleShortcuts();
   std::string CanStartJob() const;  // "" or why a join or sync cannot start now
+  // Whether "Sync now" is offered (menu and Ctrl+Shift+Y): joined, unlocked, none running.
+  bool CanSyncNow() const { return !locked() && sync_.joined && !sync_runner_.busy(); }
   void CollectSyncJob();
   void CollectFileJob();
   void DrawWipeConfirmation();

@@ -30,6 +30,7 @@
 #include "private_temp.h"
 #include "pseudonyms.h"
 #include "string_input.h"
+#include "theme_colors.h"
 
 namespace caseboard::app {
 namespace {
@@ -39,9 +40,6 @@ namespace {
 // is still read through, so its content hash is checked.
 constexpr size_t kViewKeep = 256 * 1024;
 constexpr size_t kHexShown = 256;
-
-const ImVec4 kRestrictedColor(0.8f, 0.4f, 0.1f, 1);
-const ImVec4 kInvalidColor(0.8f, 0.2f, 0.1f, 1);
 
 struct SignoffLine {
   std::string text;

@@ -45,14 +45,13 @@ void DrawSyncState(const App& app, const std::string& id) {
   const SyncReviewState* r = nullptr;
   for (const auto& candidate : s.reviews)
     if (candidate.id == id) r = &candidate;
-  const ImVec4 trouble(0.85f, 0.45f, 0.1f, 1);  // calm amber, as in the sync panel
   if (!r || !r->synced) {
     ImGui::TextDisabled("not synced yet");
   } else if (!r->error.empty()) {
-    ImGui::TextColored(trouble, "last sync failed");
+    ImGui::TextColored(kTroubleColor, "last sync failed");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r->error.c_str());
   } else if (!r->refused.empty()) {
-    ImGui::TextColored(trouble, "%zu refused by the board", r->refused.size());
+    ImGui::TextColored(kTroubleColor, "%zu refused by the board", r->refused.size());
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", r->refused.back().error.c_str());
   } else if (r->pending > 0) {
     ImGui::Text("%llu to send", static_cast<unsigned long long>(r->pending));

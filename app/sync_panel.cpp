@@ -18,6 +18,7 @@
 #include "caseboard/sync/wire.h"
 #include "pseudonyms.h"
 #include "string_input.h"
+#include "theme_colors.h"
 
 namespace caseboard::app {
 namespace {
@@ -30,7 +31,6 @@ std::string start_error;
 int last_frame = -10, appeared_frame = 0;
 
 const ImVec4 kGood(0.15f, 0.6f, 0.25f, 1);
-const ImVec4 kTrouble(0.85f, 0.45f, 0.1f, 1);  // calm: amber, not alarm red
 
 void WipeInvite() {
   crypto::Wipe(invite.data(), invite.size());
@@ -186,7 +186,7 @@ void DrawProgress(App& app) {
 void DrawLastJob(App& app, const SyncJobOutcome& job) {
   std::string when = LocalClock(job.finished_ms);
   if (job.cancelled) {
-    ImGui::TextColored(kTrouble, "Stopped at %s.", when.c_str());
+    ImGui::TextColored(kTroubleColor, "Stopped at %s.", when.c_str());
     ImGui::TextWrapped(job.kind == SyncJobKind::kJoin
                            ? "The join was cancelled. Nothing was changed on this device."
                            : "What was transferred before you cancelled is kept; Sync now picks up where it "
@@ -194,7 +194,7 @@ void DrawLastJob(App& app, const SyncJobOutcome& job) {
     return;
   }
   if (!job.status.ok()) {
-    ImGui::TextColored(kTrouble, "%s did not go through (%s).",
+    ImGui::TextColored(kTroubleColor, "%s did not go through (%s).",
                        job.kind == SyncJobKind::kJoin ? "Joining" : "The sync", when.c_str());
     ImGui::TextWrapped("%s", PlainError(job.status, job.kind).c_str());
     return;
@@ -215,7 +215,7 @@ void DrawLastJob(App& app, const SyncJobOutcome& job) {
   if (failed == 0)
     ImGui::TextColored(kGood, "Sync went through at %s.", when.c_str());
   else
-    ImGui::TextColored(kTrouble, "Sync at %s: %s did not go through.", when.c_str(),
+    ImGui::TextColored(kTroubleColor, "Sync at %s: %s did not go through.", when.c_str(),
                        Plural(failed, "review", "reviews").c_str());
   if (job.report.reviews.empty()) ImGui::TextUnformatted("There were no reviews to sync.");
   for (const auto& r : job.report.reviews) {
@@ -271,7 +271,7 @@ void DrawJoin(App& app) {
     if (valid)
       ImGui::TextDisabled("An invite to the board at %s.", parsed->url.c_str());
     else
-      ImGui::TextColored(kTrouble, "This does not look like a whole invite yet.");
+      ImGui::TextColored(kTroubleColor, "This does not look like a whole invite yet.");
   }
   ImGui::Spacing();
   ImGui::TextUnformatted("This device's name");
@@ -320,8 +320,8 @@ void DrawJoined(App& app) {
   // last job did (which says the same, and more).
   if (!s.error.empty() && !app.last_sync_job()) {
     ImGui::Spacing();
-    ImGui::TextColored(kTrouble, "The last sync did not go through%s%s.", s.error_time.empty() ? "" : " at ",
-                       s.error_time.c_str());
+    ImGui::TextColored(kTroubleColor, "The last sync did not go through%s%s.",
+                       s.error_time.empty() ? "" : " at ", s.error_time.c_str());
     std::string error = s.error;
     error[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(error[0])));
     ImGui::TextWrapped("%s. Nothing is lost: your work stays on this device.", error.c_str());

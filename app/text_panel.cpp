@@ -54,7 +54,7 @@ size_t CodePointsIn(std::string_view s) {
 
 // Turns the widget's new text into the edit that makes the CRDT text read
 // the same: the common prefix and suffix stay, the middle is replaced.
-Status ApplyEdit(review::Replica& r, const std::string& before, const std::string& after) {
+Status ApplyEdit(review::Replica& r, const std::string& before, std::string_view after) {
   size_t prefix = 0;
   while (prefix < before.size() && prefix < after.size() && before[prefix] == after[prefix]) ++prefix;
   while (prefix > 0 && (static_cast<unsigned char>(before[prefix]) & 0xC0) == 0x80) --prefix;
@@ -65,7 +65,7 @@ Status ApplyEdit(review::Replica& r, const std::string& before, const std::strin
   while (suffix > 0 && (static_cast<unsigned char>(before[before.size() - suffix]) & 0xC0) == 0x80) --suffix;
   size_t at = CodePointsIn(std::string_view(before).substr(0, prefix));
   std::string_view removed = std::string_view(before).substr(prefix, before.size() - prefix - suffix);
-  std::string_view added = std::string_view(after).substr(prefix, after.size() - prefix - suffix);
+  std::string_view added = after.substr(prefix, after.size() - prefix - suffix);
   if (!removed.empty())
     CB_RETURN_IF_ERROR(r.DeleteText(target.entity, target.field, at, CodePointsIn(removed)));
   if (!added.empty()) CB_RETURN_IF_ERROR(r.InsertText(target.entity, target.field, at, added));
@@ -120,8 +120,9 @@ int EditorCallback(ImGuiInputTextCallbackData* data) {
   if (data->EventFlag != ImGuiInputTextFlags_CallbackAlways) return 0;
   App& app = *editing_app;
   review::Replica& r = *editing_replica;
-  // 1. The keystrokes, in the text they were typed into.
-  std::string now(data->Buf, static_cast<size_t>(data->BufTextLen));
+  // 1. The keystrokes, in the text they were typed into. (Compared in
+  // place: this runs every frame, and the text may be long.)
+  std::string_view now(data->Buf, static_cast<size_t>(data->BufTextLen));
   bool reload = false;
   if (now != synced) {
     Status s = ApplyEdit(r, synced, now);
@@ -129,7 +130,7 @@ int EditorCallback(ImGuiInputTextCallbackData* data) {
       app.Say("That edit could not be kept: " + s.message());
       reload = true;
     }
-    synced = std::move(now);
+    synced.assign(now);
   }
   // 2. A waiting sync's turn, with the cursor and selection anchored first.
   if (!reload && !app.sync_wants_vault()) return 0;

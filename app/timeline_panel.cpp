@@ -516,7 +516,7 @@ std::optional<size_t> DrawTimeline(App& app, const std::vector<domain::Chronolog
       if (m.level != level) continue;
       ImVec2 p = position(m);
       if (p.y < plot_min.y - radius * 2 || p.y > plot_max.y + radius * 2) continue;
-      if (mouse_in_plot && (!dragging || clicked)) {
+      if (mouse_in_plot && !dragging) {
         float dx = p.x - io.MousePos.x, dy = p.y - io.MousePos.y;
         float d = dx * dx + dy * dy;
         if (d <= hit * hit) {

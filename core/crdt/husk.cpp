@@ -106,4 +106,18 @@ Result<std::vector<Op>> OpenHuskOps(const Change& husk, const crypto::SecureByte
   return ops->get<std::vector<Op>>();
 }
 
+bool IsDestruction(const std::vector<Op>& ops) {
+  return std::any_of(ops.begin(), ops.end(), [](const Op& op) { return op["o"] == "destroy"; });
+}
+
+bool DestructionNames(const std::vector<Op>& ops, const Hash& hash) {
+  for (const auto& op : ops)
+    if (op["o"] == "destroy" && op.contains("h"))
+      for (const auto& h : op["h"])
+        if (h.is_binary() &&
+            std::equal(h.get_binary().begin(), h.get_binary().end(), hash.begin(), hash.end()))
+          return true;
+  return false;
+}
+
 }  // namespace caseboard::crdt

@@ -187,20 +187,14 @@ void Replica::ConfirmHusk(const Hash& hash) {
   if (crdt::HuskIsSigned(c)) {
     auto d = mchanges_.find(c.destroy);
     if (d == mchanges_.end()) return;  // the destroy change has not arrived yet
-    bool is_destroy = false, named = false;
-    for (const auto& op : d->second.ops)
-      if (op["o"] == "destroy") {
-        is_destroy = true;
-        for (const auto& h : op["h"])
-          if (const Hash* n = NamedHash(h); n && *n == hash) named = true;
-      }
+    bool named = crdt::DestructionNames(d->second.ops, hash);
     auto signs = [&](const std::string& device) {
       auto m = membership_.members().find(device);
       return m != membership_.members().end() &&
              crdt::VerifyHuskSignature(c, m->second.identity.signing_key).ok();
     };
     std::string refused;
-    if (!is_destroy) {
+    if (!crdt::IsDestruction(d->second.ops)) {
       refused = "the change it names is not a destruction";
     } else if (!signs(c.header.author) && !(named && signs(d->second.author))) {
       refused = named ? "it is not signed by its author or by the owner who destroyed the records"

@@ -39,6 +39,12 @@ class GateLetGo {
   VaultGate* gate_;
 };
 
+// One exchange with the board, the vault let go of meanwhile.
+Result<HttpResponse> SendOffVault(HttpClient& http, const HttpRequest& request, VaultGate* gate) {
+  GateLetGo off(gate);
+  return http.Send(request);
+}
+
 bool Retryable(int http_status, bool retry_conflict) {
   return http_status >= 500 || http_status == 429 || (retry_conflict && http_status == 409);
 }
@@ -69,11 +75,7 @@ Result<PemCertificate> FetchBoardCa(const BoardTrust& trust, const std::string& 
   // One try only: nothing has been trusted yet, and join is run by a person who can run it again.
   HttpRequest req;
   req.target = "/v1/ca";
-  Result<HttpResponse> sent = [&] {
-    GateLetGo off(options.vault_gate);
-    return http->Send(req);
-  }();
-  CB_ASSIGN_OR_RETURN(HttpResponse resp, std::move(sent));
+  CB_ASSIGN_OR_RETURN(HttpResponse resp, SendOffVault(*http, req, options.vault_gate));
   CB_RETURN_IF_ERROR(ErrorFromResponse(resp));
   CB_ASSIGN_OR_RETURN(PemCertificate ca, ParseCertificatePem(AsString(resp.body)));
   if (ca.sha256_hex != ca_sha256)
@@ -138,10 +140,7 @@ Result<HttpResponse> BoardClient::Call(const std::string& method, const std::str
   for (int attempt = 1;; ++attempt) {
     CB_ASSIGN_OR_RETURN(HttpRequest req, Build(method, target, body, call.sign, call.content_type));
     req.extra_idle_s = call.extra_idle_s;
-    Result<HttpResponse> resp = [&] {
-      GateLetGo off(options_.vault_gate);
-      return http_->Send(req);
-    }();
+    Result<HttpResponse> resp = SendOffVault(*http_, req, options_.vault_gate);
     std::chrono::milliseconds wait = delay;
     if (!resp.ok()) {
       last = resp.status();
@@ -260,11 +259,7 @@ Result<HttpRequest> BoardClient::SignWait(const std::string& review, uint64_t af
 }
 
 Result<WaitResponse> BoardClient::SendSignedWait(const HttpRequest& signed_wait) {
-  Result<HttpResponse> sent = [&] {
-    GateLetGo off(options_.vault_gate);
-    return http_->Send(signed_wait);
-  }();
-  CB_ASSIGN_OR_RETURN(HttpResponse resp, std::move(sent));
+  CB_ASSIGN_OR_RETURN(HttpResponse resp, SendOffVault(*http_, signed_wait, options_.vault_gate));
   CB_RETURN_IF_ERROR(ErrorFromResponse(resp));
   return DecodeWaitResponse(resp.body);
 }

@@ -195,10 +195,7 @@ std::optional<ApiError> Board::CheckHusk(PushContext& ctx, ByteView sealed, crdt
     return ApiError::BadRequest("membership changes are never husked");
   // Husks exist only because of a destruction, which must be on the board.
   const MembershipFold::Entry* destroy = ctx.fold.Find(ToHex(husk->destroy));
-  bool is_destroy = false;
-  if (destroy)
-    for (const auto& op : destroy->ops) is_destroy |= op["o"] == "destroy";
-  if (!is_destroy)
+  if (!destroy || !crdt::IsDestruction(destroy->ops))
     return ApiError::Conflict("the destroy change this husk names is not on the board; push it first");
   // It stands in for the stored change with its hash, if the board has it:
   // the same header, so nobody can put a husk of their own in place of
@@ -220,13 +217,8 @@ std::optional<ApiError> Board::CheckHusk(PushContext& ctx, ByteView sealed, crdt
       crdt::VerifyHuskSignature(*husk, author->identity.signing_key).ok())
     return std::nullopt;
   // ...or by the owner whose destroy change names it.
-  bool named = false;
-  for (const auto& op : destroy->ops)
-    if (op["o"] == "destroy")
-      for (const auto& h : op["h"])
-        named |= h.is_binary() && std::equal(h.get_binary().begin(), h.get_binary().end(), husk->hash.begin(),
-                                             husk->hash.end());
-  if (!named) return ApiError::Forbidden("the destroy change it names does not name this change");
+  if (!crdt::DestructionNames(destroy->ops, husk->hash))
+    return ApiError::Forbidden("the destroy change it names does not name this change");
   auto owner = m.members().find(destroy->author);
   if (owner == m.members().end() ||
       !crdt::VerifyHuskSignature(*husk, owner->second.identity.signing_key).ok())

@@ -15,6 +15,12 @@ void MembershipFold::Add(Entry entry) {
   auto at = std::upper_bound(entries_.begin(), entries_.end(), entry,
                              [](const Entry& a, const Entry& b) { return Key(a) < Key(b); });
   bool last = at == entries_.end();
+  // Destroyed files are asked about on every file piece sent or fetched, so
+  // they are kept as a set rather than looked up in the ops each time.
+  for (const auto& op : entry.ops)
+    if (op["o"] == "destroy" && op.contains("f"))
+      for (const auto& f : op["f"])
+        if (f.is_string()) destroyed_files_.insert(f.get<std::string>());
   at = entries_.insert(at, std::move(entry));
   if (last) {
     for (const auto& op : at->ops) membership_.Apply(op);
@@ -32,12 +38,7 @@ const MembershipFold::Entry* MembershipFold::Find(const std::string& hash) const
 }
 
 bool MembershipFold::FileDestroyed(const std::string& file) const {
-  for (const Entry& e : entries_)
-    for (const auto& op : e.ops)
-      if (op["o"] == "destroy" && op.contains("f"))
-        for (const auto& f : op["f"])
-          if (f == file) return true;
-  return false;
+  return destroyed_files_.count(file) != 0;
 }
 
 Status CheckMembershipOps(const std::vector<crdt::Op>& ops, bool is_genesis) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,8 @@ class MembershipFold {
   bool FileDestroyed(const std::string& file) const;
 
  private:
-  std::vector<Entry> entries_;  // in fold order
+  std::vector<Entry> entries_;             // in fold order
+  std::set<std::string> destroyed_files_;  // named by the destroy ops among them
   crdt::Membership membership_;
 };
 

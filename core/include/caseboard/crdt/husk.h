@@ -48,6 +48,12 @@ bool HuskIsSigned(const Change& husk);
 Status VerifyHuskSignature(const Change& husk, ByteView signing_key);
 
 // The residue's ops (null where an op was destroyed).
+// Whether a membership change's ops hold a destruction ("destroy" op), and
+// whether one of those names the change `hash` among the changes it husks.
+// Devices and the board both ask this before they trust a husk's signer.
+bool IsDestruction(const std::vector<Op>& ops);
+bool DestructionNames(const std::vector<Op>& ops, const Hash& hash);
+
 Result<std::vector<Op>> OpenHuskOps(const Change& husk, const crypto::SecureBytes& key);
 
 }  // namespace caseboard::crdt
