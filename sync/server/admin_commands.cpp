@@ -193,12 +193,12 @@ int StatusCommand(const std::vector<std::string>& argv) {
 
 }  // namespace
 
-Result<OpenedBoard> OpenBoard(const Args& args) {
+Result<OpenedBoard> OpenBoard(const Args& args, size_t connections) {
   OpenedBoard b;
   b.dir = DataDir(*args.Get("--data"));
   CB_ASSIGN_OR_RETURN(b.config, b.dir.ReadConfig());
   if (auto database = args.Get("--database")) b.config.database = *database;
-  CB_ASSIGN_OR_RETURN(auto store, OpenStore(b.config.database, b.dir, /*create=*/false));
+  CB_ASSIGN_OR_RETURN(auto store, OpenStore(b.config.database, b.dir, /*create=*/false, connections));
   b.board = std::make_unique<Board>(std::move(store));
   return b;
 }

@@ -60,14 +60,12 @@ Result<std::string> Board::CreateInviteToken(const std::string& name) {
     return Status::InvalidArgument("an invite needs a name of 1 to 100 printable characters");
   std::string token = ToHex(crypto::RandomBytes(32));
   uint64_t now = NowMs();
-  std::lock_guard lock(mu_);
   CB_RETURN_IF_ERROR(store_->AddInvite({TokenHash(token), name, now, now + sync::kInviteLifetimeMs, "", 0}));
   return token;
 }
 
 Status Board::Revoke(const std::string& device) {
   if (!IsHexId(device, 32)) return Status::InvalidArgument("a device id is 32 lowercase hex digits");
-  std::lock_guard lock(mu_);
   return store_->RevokeDevice(device, NowMs());
 }
 
@@ -83,7 +81,6 @@ ApiResult<sync::EnrolResponse> Board::Enrol(const sync::EnrolRequest& request) {
     return ApiError::Unauthenticated("the enrolment proof does not verify with the device's key");
   uint64_t now = NowMs();
   DeviceRecord device{identity->device_id, identity->ToLine(), request.name, "", now, 0};
-  std::lock_guard lock(mu_);
   Status s = store_->RedeemInvite(TokenHash(request.token), now, device);
   if (s.IsNotFound())
     return ApiError::Unauthenticated(
@@ -105,11 +102,7 @@ ApiResult<std::string> Board::Authenticate(const SignedRequest& r) {
   if (skew > sync::kMaxClockSkewMs)
     return ApiError::Unauthenticated(
         "this device's clock differs from the board's by more than 5 minutes; set the clock right");
-  std::optional<DeviceRecord> device;
-  {
-    std::lock_guard lock(mu_);
-    CB_API_ASSIGN_OR_RETURN(device, store_->FindDevice(r.device));
-  }
+  CB_API_ASSIGN_OR_RETURN(std::optional<DeviceRecord> device, store_->FindDevice(r.device));
   if (!device) return NotEnrolled();
   auto identity = store::DeviceIdentity::Parse(device->identity);
   if (!identity.ok()) return ApiError::FromStatus(identity.status().WithContext("stored device " + r.device));
@@ -120,22 +113,35 @@ ApiResult<std::string> Board::Authenticate(const SignedRequest& r) {
   // A nonce is remembered until its request's time can no longer pass the
   // skew check, measured from the later of the two clocks.
   uint64_t expires = std::max(now, *time) + sync::kNonceLifetimeMs;
-  std::lock_guard lock(mu_);
   CB_API_ASSIGN_OR_RETURN(bool fresh, store_->UseNonce(r.device, r.nonce, now, expires));
   if (!fresh) return ApiError::Unauthenticated("the request's nonce has been used before (a replay)");
   return r.device;
 }
 
 ApiResult<bool> Board::CheckDevice(const std::string& device) {
-  std::lock_guard lock(mu_);
   CB_API_ASSIGN_OR_RETURN(auto record, store_->FindDevice(device));
   if (!record) return NotEnrolled();
   if (record->revoked()) return Revoked();
   return true;
 }
 
-Result<Board::ReviewCache*> Board::Membership(const std::string& review, uint64_t head) {
-  ReviewCache& cache = reviews_[review];
+Board::ReviewCache* Board::FindCache(const std::string& review) {
+  std::lock_guard lock(reviews_mu_);
+  auto it = reviews_.find(review);
+  return it == reviews_.end() ? nullptr : it->second.get();
+}
+
+Board::ReviewCache& Board::CacheOf(const std::string& review) {
+  std::lock_guard lock(reviews_mu_);
+  auto& cache = reviews_[review];
+  if (!cache) cache = std::make_unique<ReviewCache>();
+  return *cache;
+}
+
+Status Board::WithMembership(const std::string& review, uint64_t head,
+                             const std::function<void(const MembershipFold&)>& use) {
+  ReviewCache& cache = CacheOf(review);
+  std::lock_guard lock(cache.fold_mu);
   // Only membership changes after the last fold are read: usually none.
   while (cache.folded_through < head) {
     CB_ASSIGN_OR_RETURN(auto changes, store_->ReadChanges(review, cache.folded_through, sync::kMaxPullChanges,
@@ -154,28 +160,38 @@ Result<Board::ReviewCache*> Board::Membership(const std::string& review, uint64_
       cache.folded_through = std::max(cache.folded_through, stored.seq);
     }
   }
-  return &cache;
+  use(cache.fold);
+  return Status::Ok();
 }
 
-ApiResult<const crdt::Member*> Board::RequireMember(const std::string& device, const std::string& review,
-                                                    uint64_t* head) {
+ApiResult<Board::MemberAt> Board::RequireMember(const std::string& device, const std::string& review) {
   if (!IsHexId(review, 32)) return ApiError::BadRequest("a review id is 32 lowercase hex digits");
   CB_API_ASSIGN_OR_RETURN(auto record, store_->FindReview(review));
   if (!record) return ApiError::NotFound("there is no review " + review + " on this board");
-  CB_API_ASSIGN_OR_RETURN(ReviewCache * cache, Membership(review, record->head));
-  const crdt::Member* member = cache->fold.membership().Find(device);
+  std::optional<crdt::Member> member;
+  CB_API_RETURN_IF_ERROR(WithMembership(review, record->head, [&](const MembershipFold& fold) {
+    if (const crdt::Member* m = fold.membership().Find(device)) member = *m;
+  }));
   if (!member) return ApiError::Forbidden("this device is not a member of review " + review);
-  *head = record->head;
-  return member;
+  return MemberAt{std::move(*member), record->head};
+}
+
+ApiResult<bool> Board::FileDestroyed(const std::string& review, uint64_t head, const std::string& file) {
+  bool destroyed = false;
+  CB_API_RETURN_IF_ERROR(WithMembership(
+      review, head, [&](const MembershipFold& fold) { destroyed = fold.FileDestroyed(file); }));
+  return destroyed;
 }
 
 ApiResult<sync::ReviewList> Board::ListReviews(const std::string& device) {
-  std::lock_guard lock(mu_);
   sync::ReviewList list;
   CB_API_ASSIGN_OR_RETURN(auto reviews, store_->ListReviews());
   for (const ReviewRecord& r : reviews) {
-    CB_API_ASSIGN_OR_RETURN(ReviewCache * cache, Membership(r.id, r.head));
-    if (cache->fold.membership().Find(device)) list.reviews.push_back({r.id, r.head});
+    bool member = false;
+    CB_API_RETURN_IF_ERROR(WithMembership(r.id, r.head, [&](const MembershipFold& fold) {
+      member = fold.membership().Find(device) != nullptr;
+    }));
+    if (member) list.reviews.push_back({r.id, r.head});
   }
   CB_API_ASSIGN_OR_RETURN(auto devices, store_->ListDevices());
   for (const DeviceRecord& d : devices)
@@ -186,16 +202,20 @@ ApiResult<sync::ReviewList> Board::ListReviews(const std::string& device) {
 ApiResult<sync::PullResponse> Board::Pull(const std::string& device, const std::string& review,
                                           uint64_t after, uint64_t limit) {
   if (limit == 0 || limit > sync::kMaxPullChanges) limit = sync::kMaxPullChanges;
-  std::lock_guard lock(mu_);
-  uint64_t head = 0;
-  auto member = RequireMember(device, review, &head);
+  auto member = RequireMember(device, review);
   if (!member.ok()) return member.error();
+  const uint64_t head = member->head;
   // The membership compartment (everyone needs it to check authors) and
   // the compartments this device has keys for; nothing else leaves the board.
   std::vector<std::string> compartments = {crdt::kMembership};
-  compartments.insert(compartments.end(), (*member)->compartments.begin(), (*member)->compartments.end());
+  compartments.insert(compartments.end(), member->member.compartments.begin(),
+                      member->member.compartments.end());
   CB_API_ASSIGN_OR_RETURN(auto changes, store_->ReadChanges(review, after, static_cast<size_t>(limit),
                                                             options_.max_pull_bytes, compartments, true));
+  // Pushes commit while this pull reads. What the page holds is the review
+  // as of `head`, the state its membership was judged at: later changes
+  // wait for the next pull.
+  while (!changes.empty() && changes.back().seq > head) changes.pop_back();
   sync::PullResponse out;
   out.next = head;
   if (!changes.empty()) {
@@ -204,7 +224,7 @@ ApiResult<sync::PullResponse> Board::Pull(const std::string& device, const std::
     // are stepped over, so `next` can pass them.
     CB_API_ASSIGN_OR_RETURN(
         auto rest, store_->ReadChanges(review, changes.back().seq, 1, SIZE_MAX, compartments, false));
-    out.more = !rest.empty();
+    out.more = !rest.empty() && rest.front().seq <= head;
     if (out.more) out.next = changes.back().seq;
   }
   for (auto& c : changes) out.changes.emplace_back(c.seq, std::move(c.sealed));
@@ -212,27 +232,28 @@ ApiResult<sync::PullResponse> Board::Pull(const std::string& device, const std::
 }
 
 ApiResult<uint64_t> Board::Head(const std::string& device, const std::string& review) {
-  std::lock_guard lock(mu_);
-  uint64_t head = 0;
-  auto member = RequireMember(device, review, &head);
+  auto member = RequireMember(device, review);
   if (!member.ok()) return member.error();
-  return head;
+  return member->head;
 }
 
 ApiResult<WaitTicket> Board::Wait(const std::string& device, const std::string& review, uint64_t after,
                                   std::function<void()> wake) {
-  std::lock_guard lock(mu_);
-  uint64_t head = 0;
-  auto member = RequireMember(device, review, &head);
+  if (!IsHexId(review, 32)) return ApiError::BadRequest("a review id is 32 lowercase hex digits");
+  // Registered before the head is read: a push that commits after the read
+  // finds the watch and wakes it, so no wake-up is lost.
+  uint64_t id = 0;
+  {
+    std::lock_guard lock(watch_mu_);
+    id = next_watch_++;
+    watch_review_[id] = review;
+    watches_[review][id] = std::move(wake);
+  }
+  auto member = RequireMember(device, review);
+  if (!member.ok() || member->head > after) CancelWait(id);
   if (!member.ok()) return member.error();
-  if (head > after) return WaitTicket{head, 0};
-  // Registered under mu_, so a push cannot commit between the check above
-  // and the registration: no wake-up is lost.
-  std::lock_guard watch_lock(watch_mu_);
-  uint64_t id = next_watch_++;
-  watch_review_[id] = review;
-  watches_[review][id] = std::move(wake);
-  return WaitTicket{head, id};
+  if (member->head > after) return WaitTicket{member->head, 0};
+  return WaitTicket{member->head, id};
 }
 
 void Board::CancelWait(uint64_t watch) {

@@ -4,8 +4,11 @@
 // write its compartment (judged from the review's membership changes, the
 // only ones the board can read).
 //
-// Thread-safe: the HTTPS front end calls it from several threads; one mutex
-// serialises store access and the membership cache.
+// Thread-safe: the HTTPS front end calls it from several threads, and the
+// store (a StorePool) serves them at once. Pushes to one review are taken one
+// at a time (each review has its own lock), so that every change is checked
+// against the membership that the changes stored before it made; requests to
+// different reviews, pulls and authentication never wait for each other here.
 #pragma once
 
 #include <cstdint>
@@ -66,7 +69,7 @@ class Board {
   Result<std::string> CreateInviteToken(const std::string& name);
   // Refuses the device from now on, on connections already open too.
   Status Revoke(const std::string& device);
-  ServerStore& store() { return *store_; }  // for `status`; not while the board serves requests
+  ServerStore& store() { return *store_; }  // for `status` and logs
 
   // ---- Requests ----
   // POST /v1/enrol: checks the proof, burns the token, records the device.
@@ -111,17 +114,33 @@ class Board {
                                  const std::string& file, uint64_t index);
 
  private:
+  // What the board keeps in memory about one review. Entries are never
+  // removed, so a pointer to one stays valid for the board's life.
   struct ReviewCache {
+    std::mutex push_mu;  // held through a whole push to this review
+    std::mutex fold_mu;  // guards the two below; never held while waiting for push_mu
     MembershipFold fold;
     uint64_t folded_through = 0;  // store changes up to this seq are in the fold
   };
   struct PushContext;
+  // A member of a review, as the board knew it when it answered.
+  struct MemberAt {
+    crdt::Member member;
+    uint64_t head = 0;  // the review's head when it was read
+  };
 
-  // The review's membership, brought up to date with the store (another
-  // board process may share it). Call with mu_ held.
-  Result<ReviewCache*> Membership(const std::string& review, uint64_t head);
-  ApiResult<const crdt::Member*> RequireMember(const std::string& device, const std::string& review,
-                                               uint64_t* head);
+  ReviewCache* FindCache(const std::string& review);  // nullptr if there is none yet
+  ReviewCache& CacheOf(const std::string& review);    // made if there is none
+  // Calls `use` with the review's membership brought up to date with the
+  // store as of `head` (another board process may share the store), under
+  // the review's fold_mu.
+  Status WithMembership(const std::string& review, uint64_t head,
+                        const std::function<void(const MembershipFold&)>& use);
+  ApiResult<MemberAt> RequireMember(const std::string& device, const std::string& review);
+  ApiResult<bool> FileDestroyed(const std::string& review, uint64_t head, const std::string& file);
+  // Why a push to a review the board does not have cannot create it, or nullopt.
+  std::optional<ApiError> CheckCreator(const std::string& device, const std::string& review,
+                                       const sync::PushRequest& request);
   // Why a pushed change is refused, or nullopt if it is accepted; fills
   // `entry` for a membership change.
   std::optional<ApiError> CheckChange(PushContext& ctx, ByteView sealed, crdt::Change* change,
@@ -131,12 +150,12 @@ class Board {
                                        MembershipFold::Entry* entry);
   void Notify(const std::string& review);
 
-  std::unique_ptr<ServerStore> store_;
+  std::unique_ptr<ServerStore> store_;  // thread-safe
   BoardOptions options_;
-  std::mutex mu_;
-  std::map<std::string, ReviewCache> reviews_;
+  std::mutex reviews_mu_;  // guards the map, not its entries
+  std::map<std::string, std::unique_ptr<ReviewCache>> reviews_;
 
-  // Long polls waiting for a review's head to advance. Taken after mu_, never before it.
+  // Long polls waiting for a review's head to advance. Taken alone.
   std::mutex watch_mu_;
   uint64_t next_watch_ = 1;
   std::map<uint64_t, std::string> watch_review_;

@@ -20,9 +20,7 @@ ApiError BadFile() { return ApiError::BadRequest("a file id is 64 lowercase hex 
 ApiResult<sync::FileStatus> Board::FileStatus(const std::string& device, const std::string& review,
                                               const std::string& file) {
   if (!IsHexId(file, 64)) return BadFile();
-  std::lock_guard lock(mu_);
-  uint64_t head = 0;
-  auto member = RequireMember(device, review, &head);
+  auto member = RequireMember(device, review);
   if (!member.ok()) return member.error();
   CB_API_ASSIGN_OR_RETURN(auto found, store_->FindFile(review, file));
   if (!found) return ApiError::NotFound("the board has no piece of this file yet");
@@ -37,15 +35,14 @@ ApiResult<sync::FileStatus> Board::PutFileChunk(const std::string& device, const
     return ApiError::BadRequest("a piece's index must be below the file's number of pieces (at most " +
                                 std::to_string(sync::kMaxFileChunks) + ")");
   if (sealed.size() > sync::kMaxFileChunkBytes) return ApiError::TooLarge("a file piece is at most 1 MiB");
-  std::lock_guard lock(mu_);
-  uint64_t head = 0;
-  auto member = RequireMember(device, review, &head);
+  auto member = RequireMember(device, review);
   if (!member.ok()) return member.error();
-  if ((*member)->role == crdt::Role::kReader)
+  if (member->member.role == crdt::Role::kReader)
     return ApiError::Forbidden("this device may read review " + review + " but not add files to it");
   // A device that has not heard of a destruction yet may still offer the file.
-  CB_API_ASSIGN_OR_RETURN(ReviewCache * cache, Membership(review, head));
-  if (cache->fold.FileDestroyed(file)) return ApiError::Conflict("this file was destroyed; it is not kept");
+  auto destroyed = FileDestroyed(review, member->head, file);
+  if (!destroyed.ok()) return destroyed.error();
+  if (*destroyed) return ApiError::Conflict("this file was destroyed; it is not kept");
   Status put = store_->PutFileChunk(review, file, static_cast<uint32_t>(chunks), static_cast<uint32_t>(index),
                                     sealed, NowMs());
   if (put.code() == Status::Code::kInvalidArgument) return ApiError::Conflict(put.message());
@@ -57,13 +54,12 @@ ApiResult<sync::FileStatus> Board::PutFileChunk(const std::string& device, const
 ApiResult<Bytes> Board::ReadFileChunk(const std::string& device, const std::string& review,
                                       const std::string& file, uint64_t index) {
   if (!IsHexId(file, 64)) return BadFile();
-  std::lock_guard lock(mu_);
-  uint64_t head = 0;
-  auto member = RequireMember(device, review, &head);
+  auto member = RequireMember(device, review);
   if (!member.ok()) return member.error();
   if (index >= sync::kMaxFileChunks) return ApiError::NotFound("no such piece");
-  CB_API_ASSIGN_OR_RETURN(ReviewCache * cache, Membership(review, head));
-  if (cache->fold.FileDestroyed(file)) return ApiError::NotFound("this file was destroyed");
+  auto destroyed = FileDestroyed(review, member->head, file);
+  if (!destroyed.ok()) return destroyed.error();
+  if (*destroyed) return ApiError::NotFound("this file was destroyed");
   CB_API_ASSIGN_OR_RETURN(auto piece, store_->ReadFileChunk(review, file, static_cast<uint32_t>(index)));
   if (!piece) return ApiError::NotFound("the board does not have this piece of the file");
   return std::move(*piece);

@@ -28,25 +28,31 @@ ApiResult<sync::PushResponse> Board::Push(const std::string& device, const std::
   if (!IsHexId(review, 32)) return ApiError::BadRequest("a review id is 32 lowercase hex digits");
   if (request.changes.size() > sync::kMaxPushChanges)
     return ApiError::TooLarge("at most " + std::to_string(sync::kMaxPushChanges) + " changes per push");
-  std::unique_lock lock(mu_);
+  // One push at a time to a review: each is checked against the membership
+  // the pushes stored before it made, and is given the next numbers. The
+  // board keeps a lock (and a cache) only for reviews that exist or that
+  // this push may create, so that pushes to made-up ids cost it nothing.
+  ReviewCache* cache = FindCache(review);
+  if (!cache) {
+    CB_API_ASSIGN_OR_RETURN(auto exists, store_->FindReview(review));
+    if (!exists)
+      if (auto refused = CheckCreator(device, review, request)) return *refused;
+    cache = &CacheOf(review);
+  }
+  std::unique_lock push_lock(cache->push_mu);
   PushContext ctx;
   ctx.review = review;
   CB_API_ASSIGN_OR_RETURN(auto record, store_->FindReview(review));
   uint64_t head = record ? record->head : 0;
   if (record) {
-    CB_API_ASSIGN_OR_RETURN(ReviewCache * cache, Membership(review, record->head));
-    if (!cache->fold.membership().Find(device))
-      return ApiError::Forbidden("this device is not a member of review " + review);
-    ctx.fold = cache->fold;
+    bool member = false;
+    CB_API_RETURN_IF_ERROR(WithMembership(review, record->head, [&](const MembershipFold& fold) {
+      member = fold.membership().Find(device) != nullptr;
+      if (member) ctx.fold = fold;
+    }));
+    if (!member) return ApiError::Forbidden("this device is not a member of review " + review);
   } else {
-    // Only its creator registers a review, by pushing the genesis first.
-    auto first = request.changes.empty() ? Result<crdt::Change>(Status::NotFound(""))
-                                         : crdt::ParseChange(request.changes.front());
-    if (!first.ok() || !first->header.deps.empty() || first->header.compartment != crdt::kMembership)
-      return ApiError::NotFound("there is no review " + review +
-                                " on this board; its creator registers it by pushing its first change");
-    if (first->header.author != device)
-      return ApiError::Forbidden("only the creator of review " + review + " can register it on the board");
+    if (auto refused = CheckCreator(device, review, request)) return *refused;
     ctx.creating = true;
   }
 
@@ -130,9 +136,23 @@ ApiResult<sync::PushResponse> Board::Push(const std::string& device, const std::
     out.results[i].error = out.results[first].error;
   }
   out.head = head;
-  lock.unlock();
+  push_lock.unlock();
   if (!accepted.empty() || !husks.empty()) Notify(review);
   return out;
+}
+
+// Only its creator registers a review, by pushing the genesis first (which
+// CheckGenesis then checks in full).
+std::optional<ApiError> Board::CheckCreator(const std::string& device, const std::string& review,
+                                            const sync::PushRequest& request) {
+  auto first = request.changes.empty() ? Result<crdt::Change>(Status::NotFound(""))
+                                       : crdt::ParseChange(request.changes.front());
+  if (!first.ok() || !first->header.deps.empty() || first->header.compartment != crdt::kMembership)
+    return ApiError::NotFound("there is no review " + review +
+                              " on this board; its creator registers it by pushing its first change");
+  if (first->header.author != device)
+    return ApiError::Forbidden("only the creator of review " + review + " can register it on the board");
+  return std::nullopt;
 }
 
 std::optional<ApiError> Board::CheckChange(PushContext& ctx, ByteView sealed, crdt::Change* change,

@@ -61,6 +61,6 @@ struct OpenedBoard {
   BoardConfig config;
   std::unique_ptr<Board> board;
 };
-Result<OpenedBoard> OpenBoard(const Args& args);
+Result<OpenedBoard> OpenBoard(const Args& args, size_t connections = 1);
 
 }  // namespace caseboard::server::cli

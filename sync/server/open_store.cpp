@@ -1,7 +1,10 @@
 #include "open_store.h"
 
+#include <algorithm>
+
 #include "pg_store.h"
 #include "sqlite_store.h"
+#include "store_pool.h"
 
 namespace caseboard::server {
 
@@ -19,11 +22,22 @@ Status CheckDatabaseUrl(const std::string& database) {
   return Status::InvalidArgument("--database must be sqlite:PATH or a postgresql:// URL");
 }
 
-Result<std::unique_ptr<ServerStore>> OpenStore(const std::string& database, const DataDir& dir, bool create) {
+Result<std::unique_ptr<ServerStore>> OpenStore(const std::string& database, const DataDir& dir, bool create,
+                                               size_t connections) {
   CB_RETURN_IF_ERROR(CheckDatabaseUrl(database));
-  if (database.empty()) return OpenSqliteStore(dir.sqlite_db(), create);
-  if (IsPostgresUrl(database)) return OpenPgStore(database, create);
-  return OpenSqliteStore(database.substr(7), create);
+  std::vector<std::unique_ptr<ServerStore>> members;
+  if (IsPostgresUrl(database)) {
+    // The first connection creates or checks the schema; the others only check it.
+    for (size_t i = 0; i < std::max<size_t>(connections, 1); ++i) {
+      CB_ASSIGN_OR_RETURN(auto conn, OpenPgStore(database, create && i == 0));
+      members.push_back(std::move(conn));
+    }
+  } else {
+    std::string path = database.empty() ? dir.sqlite_db() : database.substr(7);
+    CB_ASSIGN_OR_RETURN(auto conn, OpenSqliteStore(path, create));
+    members.push_back(std::move(conn));
+  }
+  return std::unique_ptr<ServerStore>(std::make_unique<StorePool>(std::move(members)));
 }
 
 }  // namespace caseboard::server

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <utility>
 
 namespace caseboard::server {
@@ -183,21 +184,19 @@ class PgStore final : public ServerStore {
       CB_RETURN_IF_ERROR(Run("DELETE FROM nonces WHERE expires_ms <= $1", {now_ms}));
       last_sweep_ms_ = now_ms;
     }
-    // One statement: a remembered nonce is only replaced once it has expired.
-    // Every request writes one, so it commits without waiting for the WAL
-    // flush (see the SQLite store for why that is safe for nonces alone).
-    bool fresh = false;
-    auto insert = [&]() -> Status {
-      CB_RETURN_IF_ERROR(Run("SET LOCAL synchronous_commit = off"));
-      CB_ASSIGN_OR_RETURN(Rows r, Exec("INSERT INTO nonces (device, nonce, expires_ms) VALUES ($1, $2, $3) "
-                                       "ON CONFLICT (device, nonce) DO UPDATE SET expires_ms = "
-                                       "EXCLUDED.expires_ms WHERE nonces.expires_ms <= $4",
-                                       {device, nonce, expires_ms, now_ms}));
-      fresh = r.Affected() == 1;
-      return Status::Ok();
-    };
-    CB_RETURN_IF_ERROR(InTransaction(insert));
-    return fresh;
+    // One statement, its own transaction: a remembered nonce is only
+    // replaced once it has expired. Every request writes one, so it commits
+    // without waiting for the WAL flush (see the SQLite store for why that is
+    // safe for nonces alone): set_config(..., true) turns synchronous_commit
+    // off for this statement's transaction only, and is read at its commit.
+    CB_ASSIGN_OR_RETURN(
+        Rows r,
+        Exec("INSERT INTO nonces (device, nonce, expires_ms) SELECT $1::text, $2::text, $3::bigint FROM "
+             "(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit "
+             "ON CONFLICT (device, nonce) DO UPDATE SET expires_ms = "
+             "EXCLUDED.expires_ms WHERE nonces.expires_ms <= $4",
+             {device, nonce, expires_ms, now_ms}));
+    return r.Affected() == 1;
   }
 
   Result<std::vector<ReviewRecord>> ListReviews() override {
@@ -223,30 +222,31 @@ class PgStore final : public ServerStore {
   Result<std::vector<uint64_t>> AppendChanges(const std::string& review, bool create, uint64_t now_ms,
                                               const std::vector<StoredChange>& changes) override {
     std::vector<uint64_t> seqs;
-    Status done = InTransaction([&]() -> Status {
+    // Each change takes the review's next number and is stored in one
+    // statement. Taking the number locks the review's row until commit,
+    // which orders concurrent pushes to one review across processes. The
+    // usual push of one change to a review that exists is that statement
+    // alone, its own transaction: one round trip to the database.
+    auto append = [&]() -> Status {
       seqs.clear();
-      uint64_t head = 0;
-      if (create) {
+      if (create)
         CB_RETURN_IF_ERROR(
             Run("INSERT INTO reviews (id, head, bytes, created_ms) VALUES ($1, 0, 0, $2)", {review, now_ms}));
-      } else {
-        // The row lock orders concurrent pushes to one review across processes.
-        CB_ASSIGN_OR_RETURN(Rows r, Exec("SELECT head FROM reviews WHERE id = $1 FOR UPDATE", {review}));
-        if (r.size() == 0) return Status::NotFound("no review " + review + " on this board");
-        head = r.U64(0, 0);
-      }
-      uint64_t bytes = 0;
       for (const StoredChange& c : changes) {
-        CB_RETURN_IF_ERROR(
-            Run("INSERT INTO changes (review, seq, hash, compartment, author, size, received_ms, "
-                "sealed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                {review, ++head, c.hash, c.compartment, c.author, uint64_t{c.sealed.size()}, now_ms,
-                 ByteView(c.sealed)}));
-        seqs.push_back(head);
-        bytes += c.sealed.size();
+        CB_ASSIGN_OR_RETURN(
+            Rows r,
+            Exec("WITH taken AS (UPDATE reviews SET head = head + 1, bytes = bytes + $2 WHERE id = $1 "
+                 "RETURNING head) INSERT INTO changes (review, seq, hash, compartment, author, size, "
+                 "received_ms, sealed) SELECT $1, taken.head, $3, $4, $5, $2, $6, $7 FROM taken "
+                 "RETURNING seq",
+                 {review, uint64_t{c.sealed.size()}, c.hash, c.compartment, c.author, now_ms,
+                  ByteView(c.sealed)}));
+        if (r.size() == 0) return Status::NotFound("no review " + review + " on this board");
+        seqs.push_back(r.U64(0, 0));
       }
-      return Run("UPDATE reviews SET head = $1, bytes = bytes + $2 WHERE id = $3", {head, bytes, review});
-    });
+      return Status::Ok();
+    };
+    Status done = create || changes.size() > 1 ? InTransaction(append) : append();
     if (!done.ok()) return done;
     return seqs;
   }
@@ -374,7 +374,27 @@ class PgStore final : public ServerStore {
   Result<Rows> Exec(const char* sql, const std::vector<Param>& params = {}) {
     // A connection lost outside a transaction (a database restart) is
     // re-made once; inside one, the transaction is gone and the error stands.
-    if (PQstatus(conn_) != CONNECTION_OK && depth_ == 0) PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK && depth_ == 0) {
+      PQreset(conn_);
+      prepared_.clear();  // they went with the old session
+    }
+    if (params.empty()) {  // BEGIN, COMMIT, VACUUM...: the simple protocol, nothing to plan
+      PGresult* res = PQexec(conn_, sql);
+      ExecStatusType st = PQresultStatus(res);
+      if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return Error(res, "board database");
+      return Rows(res);
+    }
+    // Statements with parameters are the ones every request runs: each is
+    // parsed and planned once per connection, then only executed.
+    auto [it, fresh] = prepared_.emplace(sql, "cb" + std::to_string(prepared_.size()));
+    if (fresh) {
+      PGresult* res = PQprepare(conn_, it->second.c_str(), sql, static_cast<int>(params.size()), nullptr);
+      if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        prepared_.erase(it);
+        return Error(res, "board database");
+      }
+      PQclear(res);
+    }
     std::vector<const char*> values;
     std::vector<int> lengths, formats;
     for (const Param& p : params) {
@@ -386,23 +406,14 @@ class PgStore final : public ServerStore {
       lengths.push_back(p.binary ? static_cast<int>(p.bytes.size()) : 0);
       formats.push_back(p.binary ? 1 : 0);
     }
-    PGresult* res = PQexecParams(conn_, sql, static_cast<int>(params.size()), nullptr, values.data(),
-                                 lengths.data(), formats.data(), 0);
+    PGresult* res = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()), values.data(),
+                                   lengths.data(), formats.data(), 0);
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return Error(res, "board database");
     return Rows(res);
   }
 
-  Status Run(const char* sql, const std::vector<Param>& params = {}) {
-    if (params.empty() && std::strchr(sql, ';')) {  // several statements (the schema)
-      PGresult* res = PQexec(conn_, sql);
-      if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
-        return Error(res, "board database");
-      PQclear(res);
-      return Status::Ok();
-    }
-    return Exec(sql, params).status();
-  }
+  Status Run(const char* sql, const std::vector<Param>& params = {}) { return Exec(sql, params).status(); }
 
   Status InTransaction(const std::function<Status()>& body) {
     CB_RETURN_IF_ERROR(Run("BEGIN"));
@@ -417,6 +428,7 @@ class PgStore final : public ServerStore {
   }
 
   PGconn* conn_;
+  std::map<std::string, std::string> prepared_;  // SQL text -> name of its prepared statement
   int depth_ = 0;
   uint64_t last_sweep_ms_ = 0;
 };

@@ -56,7 +56,9 @@ int Run(const std::vector<std::string>& argv) {
     threads = std::stoi(*t);
   }
 
-  auto b = OpenBoard(*args);
+  // A worker thread waits for the database while it serves a request: one
+  // connection each, so that none waits for another's (PostgreSQL; SQLite has one).
+  auto b = OpenBoard(*args, static_cast<size_t>(threads));
   if (!b.ok()) return Fail(b.status());
 
   // SIGINT and SIGTERM are taken by sigwait below: blocked here, before any

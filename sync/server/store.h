@@ -7,7 +7,8 @@
 // times. Nothing from inside a change body, no invite token (only its
 // SHA-256), no private key.
 //
-// A store is not thread-safe: Board serialises every call. Several processes
+// A store is one database connection and is not thread-safe; StorePool
+// (store_pool.h) makes one store of several for the board's threads. Several processes
 // may share one store (the admin commands write invites and revocations while
 // the server runs), so every multi-step update is one transaction.
 #pragma once

@@ -198,6 +198,15 @@ void Cycle(Device& d, Stats& stats, size_t& accepted) {
   stats.pull_ms.push_back(Ms(Clock::now() - start));
   if (!r.ok()) return stats.Error("pull: " + r.status().ToString());
   if (r->next < d.cursor) return stats.Error("pull: the cursor went back");
+  // Every device may read every change of its review, so a page must be the
+  // changes right after the cursor, without a gap, and `next` the last of
+  // them unless more follow: a pull that skipped or repeated one, while
+  // other devices push, is an error.
+  uint64_t expect = d.cursor;
+  for (const auto& [seq, sealed] : r->changes)
+    if (seq != ++expect) return stats.Error("pull: change " + std::to_string(expect) + " skipped or repeated");
+  if (r->next != expect || (r->more && r->changes.empty()))
+    return stats.Error("pull: next " + std::to_string(r->next) + " after change " + std::to_string(expect));
   d.cursor = r->next;
   stats.pulled += r->changes.size();
 }
