@@ -204,7 +204,8 @@ void Cycle(Device& d, Stats& stats, size_t& accepted) {
   // other devices push, is an error.
   uint64_t expect = d.cursor;
   for (const auto& [seq, sealed] : r->changes)
-    if (seq != ++expect) return stats.Error("pull: change " + std::to_string(expect) + " skipped or repeated");
+    if (seq != ++expect)
+      return stats.Error("pull: change " + std::to_string(expect) + " skipped or repeated");
   if (r->next != expect || (r->more && r->changes.empty()))
     return stats.Error("pull: next " + std::to_string(r->next) + " after change " + std::to_string(expect));
   d.cursor = r->next;
