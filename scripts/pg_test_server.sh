@@ -6,6 +6,10 @@
 #
 #   scripts/pg_test_server.sh start DIR PORT   # prints the database URL
 #   scripts/pg_test_server.sh stop DIR
+#
+# Tests run it with fsync off (they never survive a power cut, and the disk
+# is slow). Benchmarks that compare it with SQLite, which syncs, set
+# CASEBOARD_PG_FSYNC=on to measure PostgreSQL as a board would run it.
 set -euo pipefail
 
 cmd=${1:?usage: pg_test_server.sh start DIR PORT | stop DIR}
@@ -27,7 +31,7 @@ case "$cmd" in
       as_pg "$bin/initdb" -D "$dir" -A trust -U postgres --no-instructions >/dev/null
     fi
     as_pg "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w \
-      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c fsync=off" \
+      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='$dir' -c fsync=${CASEBOARD_PG_FSYNC:-off}" \
       start >/dev/null
     as_pg "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qtc \
       "SELECT 1 FROM pg_database WHERE datname='caseboard_test'" | grep -q 1 ||

@@ -145,7 +145,7 @@ Status Board::WithMembership(const std::string& review, uint64_t head,
   // Only membership changes after the last fold are read: usually none.
   while (cache.folded_through < head) {
     CB_ASSIGN_OR_RETURN(auto changes, store_->ReadChanges(review, cache.folded_through, sync::kMaxPullChanges,
-                                                          SIZE_MAX, {crdt::kMembership}, true));
+                                                          SIZE_MAX, {crdt::kMembership}, true, nullptr));
     if (changes.empty()) {
       cache.folded_through = head;
       break;
@@ -210,23 +210,23 @@ ApiResult<sync::PullResponse> Board::Pull(const std::string& device, const std::
   std::vector<std::string> compartments = {crdt::kMembership};
   compartments.insert(compartments.end(), member->member.compartments.begin(),
                       member->member.compartments.end());
-  CB_API_ASSIGN_OR_RETURN(auto changes, store_->ReadChanges(review, after, static_cast<size_t>(limit),
-                                                            options_.max_pull_bytes, compartments, true));
+  uint64_t following = 0;
+  CB_API_ASSIGN_OR_RETURN(
+      auto changes, store_->ReadChanges(review, after, static_cast<size_t>(limit), options_.max_pull_bytes,
+                                        compartments, true, &following));
   // Pushes commit while this pull reads. What the page holds is the review
   // as of `head`, the state its membership was judged at: later changes
   // wait for the next pull.
-  while (!changes.empty() && changes.back().seq > head) changes.pop_back();
-  sync::PullResponse out;
-  out.next = head;
-  if (!changes.empty()) {
-    // The page ended at the limit (of count or bytes) or at the last change
-    // this device may see; one probe tells which. Changes it may not see
-    // are stepped over, so `next` can pass them.
-    CB_API_ASSIGN_OR_RETURN(
-        auto rest, store_->ReadChanges(review, changes.back().seq, 1, SIZE_MAX, compartments, false));
-    out.more = !rest.empty() && rest.front().seq <= head;
-    if (out.more) out.next = changes.back().seq;
+  while (!changes.empty() && changes.back().seq > head) {
+    following = changes.back().seq;
+    changes.pop_back();
   }
+  // The page ended at a limit (of count or bytes) if a change this device
+  // may see follows it; changes it may not see are stepped over, so `next`
+  // can pass them.
+  sync::PullResponse out;
+  out.more = following != 0 && following <= head && !changes.empty();
+  out.next = out.more ? changes.back().seq : head;
   for (auto& c : changes) out.changes.emplace_back(c.seq, std::move(c.sealed));
   return out;
 }

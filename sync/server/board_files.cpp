@@ -47,6 +47,17 @@ ApiResult<sync::FileStatus> Board::PutFileChunk(const std::string& device, const
                                     sealed, NowMs());
   if (put.code() == Status::Code::kInvalidArgument) return ApiError::Conflict(put.message());
   CB_API_RETURN_IF_ERROR(put);
+  // A push may have stored the file's destruction while this piece was
+  // being stored. Looked at again now that the piece is in: either this
+  // sees the destroy change and deletes the file, or that push stores it
+  // after this look and deletes the file itself after that (board_push.cpp).
+  CB_API_ASSIGN_OR_RETURN(auto record, store_->FindReview(review));
+  auto destroyed_now = FileDestroyed(review, record ? record->head : 0, file);
+  if (!destroyed_now.ok()) return destroyed_now.error();
+  if (*destroyed_now) {
+    CB_API_RETURN_IF_ERROR(store_->DeleteFile(review, file));
+    return ApiError::Conflict("this file was destroyed; it is not kept");
+  }
   // Only the count is answered: the uploader knows what it sent.
   return sync::FileStatus{static_cast<uint32_t>(chunks), {}};
 }

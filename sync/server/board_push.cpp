@@ -12,9 +12,10 @@ namespace caseboard::server {
 
 struct Board::PushContext {
   std::string review;
-  bool creating = false;    // the review is not on the board yet: its genesis comes first
-  bool registered = false;  // the genesis has been accepted in this push
-  MembershipFold fold;      // the review's membership, with this push's accepted membership changes
+  bool creating = false;            // the review is not on the board yet: its genesis comes first
+  bool registered = false;          // the genesis has been accepted in this push
+  bool membership_changed = false;  // a membership change has been accepted in this push
+  MembershipFold fold;              // the review's membership, with this push's accepted membership changes
 };
 
 namespace {
@@ -104,6 +105,7 @@ ApiResult<sync::PushResponse> Board::Push(const std::string& device, const std::
         if (op["o"] == "destroy" && op.contains("f"))
           for (const auto& f : op["f"]) destroyed_files.push_back(f.get<std::string>());
       ctx.fold.Add(std::move(entry));
+      ctx.membership_changed = true;
     }
     accepted.push_back({0, result.hash, change.header.compartment, change.header.author, 0, sealed});
     accepted_at.push_back(i);
@@ -116,6 +118,14 @@ ApiResult<sync::PushResponse> Board::Push(const std::string& device, const std::
       return ApiError::Conflict("the review changed on the board during this push; push again");
     if (!seqs.ok()) return ApiError::FromStatus(seqs.status());
     for (size_t k = 0; k < seqs->size(); ++k) out.results[accepted_at[k]].seq = (*seqs)[k];
+    if (!ctx.creating && !ctx.membership_changed && seqs->front() == head + 1) {
+      // The numbers right after the head, so no other board process stored
+      // a change in between; and none of these is a membership change. The
+      // cached membership is therefore still that of the new head, and the
+      // next request need not read the store to learn so.
+      std::lock_guard fold_lock(cache->fold_mu);
+      if (cache->folded_through == head) cache->folded_through = seqs->back();
+    }
     head = std::max(head, seqs->back());
   }
   // The destroy change is stored; pieces a failure here leaves are never
@@ -223,7 +233,7 @@ std::optional<ApiError> Board::CheckHusk(PushContext& ctx, ByteView sealed, crdt
   auto seq = store_->FindChange(ctx.review, husk->HashHex());
   if (!seq.ok()) return ApiError::FromStatus(seq.status());
   if (*seq) {
-    auto stored = store_->ReadChanges(ctx.review, **seq - 1, 1, crdt::kMaxChangeBytes, {}, true);
+    auto stored = store_->ReadChanges(ctx.review, **seq - 1, 1, crdt::kMaxChangeBytes, {}, true, nullptr);
     if (!stored.ok()) return ApiError::FromStatus(stored.status());
     auto original = stored->empty() ? Result<crdt::Change>(Status::NotFound("gone"))
                                     : crdt::ParseChange(stored->front().sealed);

@@ -281,8 +281,8 @@ class PgStore final : public ServerStore {
 
   Result<std::vector<StoredChange>> ReadChanges(const std::string& review, uint64_t after, size_t limit,
                                                 size_t max_bytes,
-                                                const std::vector<std::string>& compartments,
-                                                bool with_bytes) override {
+                                                const std::vector<std::string>& compartments, bool with_bytes,
+                                                uint64_t* next) override {
     std::string filter;
     if (!compartments.empty()) {
       filter = ",";
@@ -292,8 +292,10 @@ class PgStore final : public ServerStore {
     std::vector<StoredChange> out;
     size_t total = 0;
     const uint64_t page = with_bytes ? 64 : 2000;
-    while (out.size() < limit) {
-      uint64_t want = std::min<uint64_t>(page, limit - out.size());
+    if (next) *next = 0;
+    for (;;) {
+      // One row more than the page: the `next` one, if this page is the last.
+      uint64_t want = std::min<uint64_t>(page, limit - out.size()) + 1;
       CB_ASSIGN_OR_RETURN(Rows r,
                           Exec("SELECT seq, hash, compartment, author, received_ms, size, CASE WHEN $1 "
                                "THEN sealed END FROM changes WHERE review = $2 AND seq > $3 AND ($4 = '' "
@@ -301,15 +303,17 @@ class PgStore final : public ServerStore {
                                {with_bytes ? "true" : "false", review, after, filter, want}));
       for (int i = 0; i < r.size(); ++i) {
         size_t size = static_cast<size_t>(r.U64(i, 5));
-        if (!out.empty() && total + size > max_bytes) return out;
+        if (out.size() == limit || (!out.empty() && total + size > max_bytes)) {
+          if (next) *next = r.U64(i, 0);
+          return out;
+        }
         total += size;
         out.push_back({r.U64(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.U64(i, 4),
                        with_bytes ? r.Blob(i, 6) : Bytes()});
         after = out.back().seq;
       }
-      if (static_cast<uint64_t>(r.size()) < want) break;
+      if (static_cast<uint64_t>(r.size()) < want) return out;
     }
-    return out;
   }
 
   Status PutFileChunk(const std::string& review, const std::string& file, uint32_t chunks, uint32_t index,

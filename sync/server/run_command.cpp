@@ -24,7 +24,8 @@ never bodies, tokens or signatures.
   --data DIR          the board's data folder (from 'caseboard-server init')
   --listen ADDR:PORT  the address to bind: 127.0.0.1:8443, 0.0.0.0:8443, [::]:8443
   --database URL      overrides the store recorded at init
-  --threads N         worker threads (default 2)
+  --threads N         worker threads (default 2); on PostgreSQL, as many
+                      connections to the database
 )";
 
 // "ADDR:PORT", "[V6ADDR]:PORT" -> address and port.

@@ -312,8 +312,8 @@ class SqliteStore final : public ServerStore {
 
   Result<std::vector<StoredChange>> ReadChanges(const std::string& review, uint64_t after, size_t limit,
                                                 size_t max_bytes,
-                                                const std::vector<std::string>& compartments,
-                                                bool with_bytes) override {
+                                                const std::vector<std::string>& compartments, bool with_bytes,
+                                                uint64_t* next) override {
     // Compartment names are plain ids (no commas), so ",a,b," with instr()
     // filters them with one cached statement whatever the list.
     std::string filter;
@@ -327,14 +327,19 @@ class SqliteStore final : public ServerStore {
                                      "seq > ? AND (? = '' OR instr(?, ',' || compartment || ',') > 0) "
                                      "ORDER BY seq LIMIT ?"));
     s.Bind(1, int64_t{with_bytes ? 1 : 0}).Bind(2, review).Bind(3, after).Bind(4, filter).Bind(5, filter);
-    s.Bind(6, static_cast<uint64_t>(limit));
+    // One row more than asked for: the `next` one, if there is one.
+    s.Bind(6, static_cast<uint64_t>(limit < SIZE_MAX ? limit + 1 : limit));
     std::vector<StoredChange> out;
     size_t total = 0;
+    if (next) *next = 0;
     for (;;) {
       CB_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) return out;
       size_t size = static_cast<size_t>(s.U64(5));
-      if (!out.empty() && total + size > max_bytes) return out;
+      if (out.size() == limit || (!out.empty() && total + size > max_bytes)) {
+        if (next) *next = s.U64(0);
+        return out;
+      }
       total += size;
       out.push_back({s.U64(0), s.Text(1), s.Text(2), s.Text(3), s.U64(4), with_bytes ? s.Blob(6) : Bytes()});
     }

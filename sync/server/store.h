@@ -102,11 +102,14 @@ class ServerStore {
   // Changes with seq > `after`, in order: at most `limit` of them, and no
   // more once `max_bytes` of sealed bytes are collected (but always at least
   // one). Only the named compartments, unless `compartments` is empty.
-  // Without `with_bytes`, `sealed` is left empty.
+  // Without `with_bytes`, `sealed` is left empty. Unless `next` is null, it
+  // is set to the seq of the first change after those returned that the
+  // filter admits, or 0 if there is none: whether a page ended at a limit,
+  // without asking again.
   virtual Result<std::vector<StoredChange>> ReadChanges(const std::string& review, uint64_t after,
                                                         size_t limit, size_t max_bytes,
                                                         const std::vector<std::string>& compartments,
-                                                        bool with_bytes) = 0;
+                                                        bool with_bytes, uint64_t* next) = 0;
 
   // Puts a husk (crdt/husk.h) in the place of the stored change whose hash is
   // `husk.hash`, so that the change's sealed bytes are gone from the store,

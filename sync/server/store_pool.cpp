@@ -98,9 +98,9 @@ Result<std::vector<uint64_t>> StorePool::AppendChanges(const std::string& review
 Result<std::vector<StoredChange>> StorePool::ReadChanges(const std::string& review, uint64_t after,
                                                          size_t limit, size_t max_bytes,
                                                          const std::vector<std::string>& compartments,
-                                                         bool with_bytes) {
+                                                         bool with_bytes, uint64_t* next) {
   return With([&](ServerStore& s) {
-    return s.ReadChanges(review, after, limit, max_bytes, compartments, with_bytes);
+    return s.ReadChanges(review, after, limit, max_bytes, compartments, with_bytes, next);
   });
 }
 

@@ -42,8 +42,8 @@ class StorePool final : public ServerStore {
                                               const std::vector<StoredChange>& changes) override;
   Result<std::vector<StoredChange>> ReadChanges(const std::string& review, uint64_t after, size_t limit,
                                                 size_t max_bytes,
-                                                const std::vector<std::string>& compartments,
-                                                bool with_bytes) override;
+                                                const std::vector<std::string>& compartments, bool with_bytes,
+                                                uint64_t* next) override;
   Result<uint64_t> PutHusk(const std::string& review, uint64_t now_ms, const StoredChange& husk) override;
   Status PutFileChunk(const std::string& review, const std::string& file, uint32_t chunks, uint32_t index,
                       ByteView sealed, uint64_t now_ms) override;
