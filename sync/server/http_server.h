@@ -17,7 +17,9 @@ namespace caseboard::server {
 struct HttpServerOptions {
   std::string address = "127.0.0.1";  // an IP address or a host name to bind
   uint16_t port = 0;                  // 0: a free port (see HttpServer::port())
-  int threads = 2;
+  // A request's thread waits while the store commits (and, on PostgreSQL,
+  // for each round trip): more threads than cores keep the cores busy.
+  int threads = 8;
   std::string cert_pem;  // the server certificate (DataDir::server_pem)
   std::string key_pem;   // its private key (DataDir::server_key)
   std::string ca_pem;    // served at GET /v1/ca (DataDir::ca_pem)

@@ -24,8 +24,9 @@ never bodies, tokens or signatures.
   --data DIR          the board's data folder (from 'caseboard-server init')
   --listen ADDR:PORT  the address to bind: 127.0.0.1:8443, 0.0.0.0:8443, [::]:8443
   --database URL      overrides the store recorded at init
-  --threads N         worker threads (default 2); on PostgreSQL, as many
-                      connections to the database
+  --threads N         worker threads (default 8; they spend much of a
+                      request waiting on the database); on PostgreSQL,
+                      as many connections to it
 )";
 
 // "ADDR:PORT", "[V6ADDR]:PORT" -> address and port.
@@ -49,7 +50,7 @@ int Run(const std::vector<std::string>& argv) {
   if (!args->positional().empty()) return UsageError("run", "unexpected argument " + args->positional()[0]);
   auto listen = ParseListen(*args->Get("--listen"));
   if (!listen.ok()) return UsageError("run", listen.status().message());
-  int threads = 2;
+  int threads = HttpServerOptions().threads;
   if (auto t = args->Get("--threads")) {
     if (t->empty() || t->size() > 3 || t->find_first_not_of("0123456789") != std::string::npos ||
         std::stoi(*t) < 1)

@@ -59,7 +59,7 @@ using namespace caseboard::bench;
 namespace sync = caseboard::sync;
 
 struct Options {
-  size_t devices = 200, reviews = 20, seconds = 20, threads = 32, server_threads = 2;
+  size_t devices = 200, reviews = 20, seconds = 20, threads = 32, server_threads = 8;
   size_t changes_per_device = 0;  // 0: enough for the run at --device-rate
   double device_rate = 40;        // requests a second, at most, per device
   std::string database;           // empty: SQLite in the board's data folder
@@ -407,7 +407,7 @@ Devices doing push/pull cycles against one caseboard-server; see the top of boar
   --reviews N             reviews they are split into, evenly (default 20)
   --seconds N             length of the timed phase (default 20)
   --threads N             client threads driving the devices (default 32)
-  --server-threads N      caseboard-server run --threads (default 2, its default)
+  --server-threads N      caseboard-server run --threads (default 8, its default)
   --device-rate R         requests a second per device, at most (default 40; the board allows
                           50); a lower rate offers the board a fixed load instead of all it takes
   --changes-per-device N  changes sealed ahead per device (default: enough for the run)

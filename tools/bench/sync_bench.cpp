@@ -279,7 +279,7 @@ const char kUsage[] = R"(usage: sync_bench [options]
 The initial sync of a large review through a board in this process; see the
 top of sync_bench.cpp.
   --changes N         one-op changes in the review (default 100000)
-  --server-threads N  the board's HTTPS threads (default 2, as `caseboard-server run`)
+  --server-threads N  the board's HTTPS threads (default 8, as `caseboard-server run`)
   --dir DIR           make the scratch folder (removed at the end) in DIR (default /tmp)
 )";
 
@@ -288,7 +288,7 @@ top of sync_bench.cpp.
 int main(int argc, char** argv) {
   SetProgram("sync_bench");
   size_t changes = 100000;
-  int server_threads = 2;
+  int server_threads = 8;
   std::string base = "/tmp";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
