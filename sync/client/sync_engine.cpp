@@ -175,7 +175,13 @@ class ReviewSync {
         std::vector<Bytes> sealed;
         sealed.reserve(page.changes.size());
         for (auto& [seq, bytes] : page.changes) sealed.push_back(std::move(bytes));
+        const uint64_t log_before = replica_->log_size();
         CB_ASSIGN_OR_RETURN(std::vector<review::ReceiveResult> results, replica_->ReceiveAll(sealed));
+        // ReceiveAll logs only changes it received, all of them from the
+        // board. If everything logged before them was pushed, so is the log
+        // now: the push phase then need not read these entries back (a
+        // first sync of a large review would otherwise read it all twice).
+        if (state_.pushed == log_before) state_.pushed = replica_->log_size();
         for (const auto& r : results) {
           pulled_.insert(r.hash);
           ++out_.received[r.outcome];
