@@ -11,27 +11,14 @@
 #include <thread>
 
 #include "board_fixture.h"
-#include "caseboard/crypto/kdf.h"
 #include "caseboard/review/replica.h"
 #include "caseboard/sync/sync_engine.h"
+#include "joined_vault.h"
 
 using namespace caseboard;
 using namespace caseboard::test;
 
 namespace {
-
-const char kPassphrase[] = "gate test passphrase";
-
-std::unique_ptr<store::Vault> JoinedVault(const std::string& dir, const std::string& invite,
-                                          const std::string& name) {
-  store::Vault::CreateOptions options;
-  options.kdf = crypto::ScryptParams::ForTests();
-  auto vault = store::Vault::Create(dir, AsBytes(kPassphrase), options);
-  REQUIRE_MESSAGE(vault.ok(), vault.status().ToString());
-  auto joined = sync::Join(**vault, invite, name);
-  REQUIRE_MESSAGE(joined.ok(), joined.status().ToString());
-  return std::move(vault).value();
-}
 
 // A gate that is a mutex, and notes any misuse: a release by a thread that
 // does not hold it, or an acquire by one that already does.

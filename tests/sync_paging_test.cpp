@@ -9,27 +9,14 @@
 
 #include "board_fixture.h"
 #include "caseboard/crdt/change.h"
-#include "caseboard/crypto/kdf.h"
 #include "caseboard/review/replica.h"
 #include "caseboard/sync/sync_engine.h"
+#include "joined_vault.h"
 
 using namespace caseboard;
 using namespace caseboard::test;
 
 namespace {
-
-const char kPassphrase[] = "paging test passphrase";
-
-std::unique_ptr<store::Vault> JoinedVault(const std::string& dir, const std::string& invite,
-                                          const std::string& name) {
-  store::Vault::CreateOptions options;
-  options.kdf = crypto::ScryptParams::ForTests();
-  auto vault = store::Vault::Create(dir, AsBytes(kPassphrase), options);
-  REQUIRE_MESSAGE(vault.ok(), vault.status().ToString());
-  auto joined = sync::Join(**vault, invite, name);
-  REQUIRE_MESSAGE(joined.ok(), joined.status().ToString());
-  return std::move(vault).value();
-}
 
 std::unique_ptr<sync::BoardClient> ClientOf(const store::Vault& vault) {
   auto config = sync::LoadBoardConfig(vault);
