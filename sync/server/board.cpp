@@ -250,10 +250,10 @@ ApiResult<WaitTicket> Board::Wait(const std::string& device, const std::string& 
     watches_[review][id] = std::move(wake);
   }
   auto member = RequireMember(device, review);
-  if (!member.ok() || member->head > after) CancelWait(id);
+  if (member.ok() && member->head <= after) return WaitTicket{member->head, id};
+  CancelWait(id);
   if (!member.ok()) return member.error();
-  if (member->head > after) return WaitTicket{member->head, 0};
-  return WaitTicket{member->head, id};
+  return WaitTicket{member->head, 0};
 }
 
 void Board::CancelWait(uint64_t watch) {

@@ -7,7 +7,6 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
-#include <cstring>
 #include <functional>
 #include <map>
 #include <utility>
@@ -382,20 +381,22 @@ class PgStore final : public ServerStore {
       PQreset(conn_);
       prepared_.clear();  // they went with the old session
     }
-    if (params.empty()) {  // BEGIN, COMMIT, VACUUM...: the simple protocol, nothing to plan
-      PGresult* res = PQexec(conn_, sql);
-      ExecStatusType st = PQresultStatus(res);
-      if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return Error(res, "board database");
-      return Rows(res);
-    }
-    // Statements with parameters are the ones every request runs: each is
-    // parsed and planned once per connection, then only executed.
+    // BEGIN, COMMIT, VACUUM, the schema...: the simple protocol, nothing to plan.
+    PGresult* res = params.empty() ? PQexec(conn_, sql) : ExecPrepared(sql, params);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return Error(res, "board database");
+    return Rows(res);
+  }
+
+  // Statements with parameters are the ones every request runs: each is
+  // parsed and planned once per connection, then only executed.
+  PGresult* ExecPrepared(const char* sql, const std::vector<Param>& params) {
     auto [it, fresh] = prepared_.emplace(sql, "cb" + std::to_string(prepared_.size()));
     if (fresh) {
       PGresult* res = PQprepare(conn_, it->second.c_str(), sql, static_cast<int>(params.size()), nullptr);
       if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         prepared_.erase(it);
-        return Error(res, "board database");
+        return res;  // the caller reports the failure
       }
       PQclear(res);
     }
@@ -410,11 +411,8 @@ class PgStore final : public ServerStore {
       lengths.push_back(p.binary ? static_cast<int>(p.bytes.size()) : 0);
       formats.push_back(p.binary ? 1 : 0);
     }
-    PGresult* res = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()), values.data(),
-                                   lengths.data(), formats.data(), 0);
-    ExecStatusType st = PQresultStatus(res);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) return Error(res, "board database");
-    return Rows(res);
+    return PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()), values.data(),
+                          lengths.data(), formats.data(), 0);
   }
 
   Status Run(const char* sql, const std::vector<Param>& params = {}) { return Exec(sql, params).status(); }
